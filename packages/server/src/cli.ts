@@ -1,0 +1,156 @@
+#!/usr/bin/env node
+import {
+  type CliCommand,
+  parseCommandLine,
+  type StoreChoice,
+  UsageError,
+  usage,
+} from './cli-args.js';
+import { isTokenServerError } from './errors.js';
+import { createJsonLogger, describeError } from './logger.js';
+import { serve } from './serve.js';
+import { openStore } from './store/open.js';
+import type { AuditRecord } from './store/records.js';
+import { addUser } from './users.js';
+
+const write = (text: string) => process.stdout.write(text);
+const fail = (text: string) => process.stderr.write(`tokenkeeper-server: ${text}\n`);
+
+function storeOptions(choice: StoreChoice) {
+  return choice.kind === 'postgres'
+    ? {
+        databaseUrl: choice.databaseUrl,
+        ...(choice.databaseSchema ? { databaseSchema: choice.databaseSchema } : {}),
+      }
+    : { dataDir: choice.dataDir };
+}
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write('Password (input is shown): ');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Uint8Array));
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+}
+
+function auditLine(row: AuditRecord): string {
+  return [
+    String(row.id).padStart(6),
+    new Date(row.at).toISOString(),
+    row.outcome.padEnd(13),
+    row.familyId ?? '-'.padEnd(36),
+    `gen=${row.generation ?? '-'}`,
+    row.clientType ?? '-',
+    row.ip ?? '-',
+    row.detail ?? '',
+    row.userAgent ? JSON.stringify(row.userAgent) : '',
+  ].join('  ');
+}
+
+async function run(command: CliCommand): Promise<number> {
+  switch (command.kind) {
+    case 'help':
+      write(usage);
+      return 0;
+    case 'serve': {
+      const logger = createJsonLogger();
+      const server = await serve({
+        ...storeOptions(command.store),
+        host: command.host,
+        port: command.port,
+        ...(command.issuer ? { issuer: command.issuer } : {}),
+        ...(command.audience ? { audience: command.audience } : {}),
+        lifetimes: command.lifetimes,
+        ...(command.reuseGraceMs !== undefined ? { reuseGrace: command.reuseGraceMs } : {}),
+        sliding: command.sliding,
+        checkSession: command.checkSession,
+        ...(command.touchIntervalMs !== undefined
+          ? { touchInterval: command.touchIntervalMs }
+          : {}),
+        trustProxy: command.trustProxy,
+        ...(command.secret ? { secret: command.secret } : {}),
+        ...(command.signingKey ? { signingKey: command.signingKey } : {}),
+        introspectionClients: command.introspectionClients,
+        logger,
+      });
+      const where =
+        command.store.kind === 'postgres' ? 'postgres' : `embedded ${command.store.dataDir}`;
+      write(`tokenkeeper-server listening on ${server.url} (store: ${where})\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          server.close().then(resolve, (error: unknown) => {
+            logger.error('shutdown failed', { error: describeError(error) });
+            resolve();
+          });
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      return 0;
+    }
+    case 'users-add': {
+      const password = await readStdin();
+      const store = await openStore(storeOptions(command.store));
+      try {
+        const { id } = await addUser(store, command.username, password, { scopes: command.scopes });
+        write(`added user ${command.username} (${id})\n`);
+      } finally {
+        await store.close();
+      }
+      return 0;
+    }
+    case 'audit': {
+      const store = await openStore(storeOptions(command.store));
+      try {
+        const rows = await store.listAudit({
+          limit: command.limit,
+          ...(command.familyId ? { familyId: command.familyId } : {}),
+        });
+        for (const row of rows)
+          write(command.json ? `${JSON.stringify(row)}\n` : `${auditLine(row)}\n`);
+      } finally {
+        await store.close();
+      }
+      return 0;
+    }
+    case 'migrate': {
+      const store = await openStore(storeOptions(command.store));
+      await store.close();
+      write('migrations applied\n');
+      return 0;
+    }
+  }
+}
+
+async function main(): Promise<number> {
+  let command: CliCommand;
+  try {
+    command = parseCommandLine(process.argv.slice(2), process.env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    fail(error.message);
+    process.stderr.write("Run 'tokenkeeper-server --help' for usage.\n");
+    return 2;
+  }
+  try {
+    return await run(command);
+  } catch (error) {
+    if (isTokenServerError(error)) {
+      fail(error.message);
+      return 1;
+    }
+    fail(`unexpected failure: ${JSON.stringify(describeError(error))}`);
+    return 1;
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    fail(`unexpected failure: ${JSON.stringify(describeError(error))}`);
+    process.exitCode = 1;
+  },
+);

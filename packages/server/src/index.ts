@@ -1,0 +1,61 @@
+// tokenkeeper-server: the public face. Explicit named exports only; importing has no effects.
+
+export type { AccessTokenClaims } from './access-token.js';
+export { type Clock, createManualClock, type ManualClock, systemClock } from './clock.js';
+export { type Duration, formatDuration, parseDuration } from './duration.js';
+export {
+  BearerError,
+  type BearerErrorCode,
+  ConfigError,
+  isTokenServerError,
+  OAuthError,
+  type OAuthErrorCode,
+  TokenServerError,
+  type TokenServerErrorCode,
+} from './errors.js';
+export {
+  createTokenServer,
+  type IntrospectionClient,
+  type TokenServer,
+  type TokenServerOptions,
+} from './http.js';
+export { generateServerSecret, generateSigningJwk, type KeyRing } from './keys.js';
+export { defaultLifetimes, type LifetimeOptions, type Lifetimes } from './lifetimes.js';
+export { createJsonLogger, type Logger, silentLogger } from './logger.js';
+export { defaultPasswordHashing, type PasswordHashing } from './password.js';
+export { fingerprint, redact } from './redact.js';
+export { decideRefresh, type RefreshDecision } from './rotation.js';
+export { dataDirSecret, type RunningTokenServer, type ServeOptions, serve } from './serve.js';
+export {
+  createTokenService,
+  type IntrospectionResponse,
+  type LoginInput,
+  type RequestContext,
+  type TokenResponse,
+  type TokenService,
+  type TokenServiceOptions,
+} from './service.js';
+export type { Database, Queryable, QueryResult } from './store/database.js';
+export { type OpenStoreOptions, openStore } from './store/open.js';
+export { type EmbeddedDatabaseOptions, openEmbeddedDatabase } from './store/pglite.js';
+export { openPostgresDatabase, type PostgresDatabaseOptions } from './store/postgres.js';
+export type {
+  AuditEntry,
+  AuditOutcome,
+  AuditRecord,
+  ClientType,
+  FamilyRecord,
+  UserRecord,
+} from './store/records.js';
+export { migrations } from './store/schema.js';
+export { createStore, type Store, type StoreOperations } from './store/store.js';
+export { type AddUserOptions, addUser } from './users.js';
+export {
+  type AccessTokenVerifier,
+  type AccessTokenVerifierOptions,
+  type AuthVariables,
+  bearerChallenge,
+  bearerErrorResponse,
+  createAccessTokenVerifier,
+  type SessionChecker,
+} from './verify.js';

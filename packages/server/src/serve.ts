@@ -1,0 +1,126 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { getRequestListener } from '@hono/node-server';
+import { ConfigError } from './errors.js';
+import { createTokenServer, type TokenServer, type TokenServerOptions } from './http.js';
+import { openStore } from './store/open.js';
+import type { Store } from './store/store.js';
+
+/** Options of {@link serve}. Store choice: `store`, else `databaseUrl`, else `dataDir`, else memory. */
+export interface ServeOptions extends Partial<Omit<TokenServerOptions, 'store' | 'ownsStore'>> {
+  /** @default 0 (any free port) */
+  port?: number;
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** An open store; the caller keeps ownership and closes it. */
+  store?: Store;
+  /** PostgreSQL connection string. Needs `secret` (instances sharing the database share it). */
+  databaseUrl?: string;
+  /** PostgreSQL schema. @default 'public' */
+  databaseSchema?: string;
+  /** PostgreSQL pool size per instance. @default 10 */
+  poolSize?: number;
+  /**
+   * Embedded store directory. Without `secret`, a server secret is generated on first start
+   * and kept in `<dataDir>/server-secret` (mode 0600), outside the database files.
+   */
+  dataDir?: string;
+  /** @default 'tokenkeeper' */
+  audience?: string;
+}
+
+/** A listening token server. */
+export interface RunningTokenServer {
+  /** e.g. `http://127.0.0.1:40123` (no trailing slash). */
+  readonly url: string;
+  readonly port: number;
+  readonly tokenServer: TokenServer;
+  /** Stops listening, drops open connections, closes the store it opened. */
+  close(): Promise<void>;
+}
+
+/** Reads `<dataDir>/server-secret`, creating it on first use. */
+export function dataDirSecret(dataDir: string): string {
+  const file = join(dataDir, 'server-secret');
+  mkdirSync(dataDir, { recursive: true });
+  try {
+    writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  chmodSync(file, 0o600);
+  return readFileSync(file, 'utf8').trim();
+}
+
+/**
+ * Starts a token server on a port. `serve({ port: 0 })` gives an in-memory store on a free
+ * port of 127.0.0.1 (PGlite opens in 1-3 s); the issuer defaults to the URL it listens on.
+ */
+export async function serve(options: ServeOptions = {}): Promise<RunningTokenServer> {
+  const host = options.host ?? '127.0.0.1';
+  let secret = options.secret;
+  if (secret === undefined && !options.store) {
+    if (options.databaseUrl) {
+      throw new ConfigError(
+        'a server secret is required with PostgreSQL (set TOKENKEEPER_SECRET); every instance must use the same one',
+      );
+    }
+    if (options.dataDir) secret = dataDirSecret(options.dataDir);
+  }
+  const http = createServer();
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port ?? 0, host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = http.address() as AddressInfo;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const closeHttp = () =>
+    new Promise<void>((resolve) => {
+      http.close(() => resolve());
+      http.closeAllConnections();
+    });
+  let tokenServer: TokenServer;
+  try {
+    const store =
+      options.store ??
+      (await openStore({
+        ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+        ...(options.databaseSchema ? { databaseSchema: options.databaseSchema } : {}),
+        ...(options.poolSize ? { poolSize: options.poolSize } : {}),
+        ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+        ...(options.clock ? { clock: options.clock } : {}),
+        ...(options.logger ? { logger: options.logger } : {}),
+      }));
+    tokenServer = await createTokenServer({
+      ...options,
+      ...(secret !== undefined ? { secret } : {}),
+      store,
+      issuer: options.issuer ?? url,
+      audience: options.audience ?? 'tokenkeeper',
+      ownsStore: !options.store,
+    }).catch(async (error: unknown) => {
+      if (!options.store) await store.close();
+      throw error;
+    });
+  } catch (error) {
+    await closeHttp();
+    throw error;
+  }
+  http.on('request', getRequestListener(tokenServer.app.fetch));
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    tokenServer,
+    close() {
+      closing ??= closeHttp().then(() => tokenServer.close());
+      return closing;
+    },
+  };
+}

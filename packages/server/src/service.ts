@@ -1,0 +1,469 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { JSONWebKeySet, JWK } from 'jose';
+import { type AccessTokenClaims, signAccessToken } from './access-token.js';
+import { type Clock, systemClock } from './clock.js';
+import { type Duration, parseDuration } from './duration.js';
+import { BearerError, ConfigError, OAuthError } from './errors.js';
+import { type KeyRing, loadKeyRing, parseServerSecret } from './keys.js';
+import { type LifetimeOptions, type Lifetimes, resolveLifetimes } from './lifetimes.js';
+import {
+  defaultPasswordHashing,
+  hashPassword,
+  type PasswordHashing,
+  verifyPassword,
+} from './password.js';
+import {
+  decodeRefreshToken,
+  encodeRefreshToken,
+  macEquals,
+  type RefreshTokenParts,
+  refreshMacRoot,
+  refreshTokenMac,
+} from './refresh-token.js';
+import { decideRefresh } from './rotation.js';
+import type { AuditEntry, AuditRecord, ClientType, FamilyRecord } from './store/records.js';
+import type { Store, StoreOperations } from './store/store.js';
+import { addUser, maxPasswordLength, normalizeUsername } from './users.js';
+import {
+  type AccessTokenVerifier,
+  createAccessTokenVerifier,
+  isSessionId,
+  type SessionChecker,
+} from './verify.js';
+
+/** Options of {@link createTokenService}. */
+export interface TokenServiceOptions {
+  store: Store;
+  /** `iss` of access tokens; a URL in production (RFC 8414 wants the issuer to be one). */
+  issuer: string;
+  /** `aud` of access tokens: the resource servers' identifier. */
+  audience: string;
+  /**
+   * Server secret (>= 32 bytes). Keys the refresh-token MACs and seals stored signing keys.
+   * Keep it out of the database: a dump without it cannot mint tokens. Instances that share
+   * a database must share it. @default a random secret (tokens die with the process)
+   */
+  secret?: string | Uint8Array;
+  /** A private ES256 JWK that replaces the stored signing key (e.g. TOKENKEEPER_SIGNING_KEY). */
+  signingKey?: string | JWK;
+  /** @default the system clock */
+  clock?: Clock;
+  /** Lifetimes per client type; see `defaultLifetimes` for the defaults and their reasons. */
+  lifetimes?: Partial<Record<ClientType, LifetimeOptions>>;
+  /**
+   * How long the predecessor of the current refresh token still gets the same successor, so
+   * a client whose response was lost can recover. 0 disables replays: any second use revokes.
+   * @default '10s'
+   */
+  reuseGrace?: Duration;
+  /**
+   * Sliding sessions: each verified API call extends the session's idle deadline (written at
+   * most once per `touchInterval` per session). Implies `checkSession`. @default false
+   */
+  sliding?: boolean;
+  /** Verification looks the session up, so revocation and idle expiry stop access tokens at
+   * once. @default the value of `sliding` */
+  checkSession?: boolean;
+  /** @default '5s' */
+  touchInterval?: Duration;
+  /** Accepted clock skew when verifying access tokens. @default 0 */
+  clockTolerance?: Duration;
+  /** scrypt cost for new password hashes. @default N=32768, r=8, p=3 */
+  passwordHashing?: PasswordHashing;
+  /** @default 8 */
+  minPasswordLength?: number;
+}
+
+/** A successful token response (RFC 6749 §5.1). */
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  /** Seconds until the access token expires. */
+  expires_in: number;
+  refresh_token: string;
+  scope?: string;
+}
+
+/** An RFC 7662 introspection response. */
+export type IntrospectionResponse =
+  | { active: false }
+  | {
+      active: true;
+      token_use: 'access_token' | 'refresh_token';
+      token_type?: 'Bearer';
+      iss: string;
+      sub: string;
+      aud?: string | string[];
+      client_id: string;
+      client_type: ClientType;
+      sid: string;
+      scope?: string;
+      exp: number;
+      iat: number;
+      jti?: string;
+    };
+
+/** Who is asking: recorded in the audit log, never trusted for decisions. */
+export interface RequestContext {
+  ip?: string | undefined;
+  userAgent?: string | undefined;
+  requestId?: string | undefined;
+}
+
+/** What login needs. */
+export interface LoginInput {
+  username: string;
+  password: string;
+  /** @default 'web' */
+  clientType?: ClientType;
+}
+
+/** The framework-free core: login, refresh (rotate), revoke, introspect, session checks. */
+export interface TokenService extends SessionChecker {
+  readonly store: Store;
+  readonly issuer: string;
+  readonly audience: string;
+  readonly settings: {
+    readonly lifetimes: Readonly<Record<ClientType, Lifetimes>>;
+    readonly reuseGraceMs: number;
+    readonly sliding: boolean;
+    readonly checkSession: boolean;
+    readonly touchIntervalMs: number;
+  };
+  login(input: LoginInput, context?: RequestContext): Promise<TokenResponse>;
+  refresh(refreshToken: string, context?: RequestContext): Promise<TokenResponse>;
+  /** Revokes the family of a refresh or access token; unknown tokens are ignored (RFC 7009). */
+  revoke(token: string, context?: RequestContext): Promise<void>;
+  introspect(token: string): Promise<IntrospectionResponse>;
+  /** Verifies an access token (and, in checked/sliding mode, its session); returns its claims. */
+  verifyAccessToken(token: string): Promise<AccessTokenClaims>;
+  /** The resource-server verifier with this service's keys, clock and session mode. */
+  readonly verifier: AccessTokenVerifier;
+  users: {
+    /** Adds a user with a scrypt password hash; throws ConfigError when the name is taken. */
+    add(
+      username: string,
+      password: string,
+      options?: { scopes?: string[] },
+    ): Promise<{ id: string }>;
+  };
+  /** Recent audit rows, newest first. */
+  audit(options?: { limit?: number; familyId?: string }): Promise<AuditRecord[]>;
+  /** The public signing keys (/.well-known/jwks.json). */
+  jwks(): JSONWebKeySet;
+}
+
+type Outcome = { ok: true; response: TokenResponse } | { ok: false; description: string };
+
+/** Creates the service: loads (or creates) the signing key from the store. */
+export async function createTokenService(options: TokenServiceOptions): Promise<TokenService> {
+  const { store, issuer, audience } = options;
+  if (!issuer || !audience) throw new ConfigError('issuer and audience are required');
+  const clock = options.clock ?? systemClock;
+  const secret = parseServerSecret(options.secret ?? randomBytes(32));
+  const macRoot = refreshMacRoot(secret);
+  const lifetimes = resolveLifetimes(options.lifetimes);
+  const reuseGraceMs = parseDuration(options.reuseGrace ?? '10s', 'reuse grace');
+  const sliding = options.sliding ?? false;
+  const checkSession = sliding || (options.checkSession ?? false);
+  const touchIntervalMs = parseDuration(options.touchInterval ?? '5s', 'touch interval');
+  const hashing = options.passwordHashing ?? defaultPasswordHashing;
+  const minPasswordLength = options.minPasswordLength ?? 8;
+  const keys: KeyRing = await loadKeyRing({
+    store,
+    secret,
+    ...(options.signingKey !== undefined ? { signingKey: options.signingKey } : {}),
+  });
+  // A hash to check unknown users' passwords against, so they cost the same as known ones.
+  const decoyHash = await hashPassword(randomBytes(16).toString('base64url'), hashing);
+  // Sliding sessions: when this instance last wrote each session's idle deadline.
+  const touched = new Map<string, number>();
+
+  const macFor = (family: FamilyRecord, generation: number) =>
+    refreshTokenMac(macRoot, family.id, family.secret, generation);
+
+  const audit = (tx: StoreOperations, context: RequestContext, entry: Omit<AuditEntry, 'at'>) =>
+    tx.insertAudit({
+      at: clock.now(),
+      ip: context.ip ?? null,
+      userAgent: context.userAgent ?? null,
+      requestId: context.requestId ?? null,
+      ...entry,
+    });
+
+  const familyAudit = (family: FamilyRecord, generation: number) => ({
+    familyId: family.id,
+    generation,
+    clientType: family.clientType,
+    userId: family.userId,
+  });
+
+  /** Mints the token response for `family` at its current generation. */
+  const issue = async (family: FamilyRecord, now: number): Promise<TokenResponse> => {
+    const access = await signAccessToken(keys.signingKey, {
+      issuer,
+      audience,
+      subject: family.userId,
+      sessionId: family.id,
+      clientType: family.clientType,
+      scope: family.scope,
+      issuedAtMs: now,
+      // An access token never outlives its session's absolute deadline.
+      expiresAtMs: Math.min(now + family.accessTtlMs, family.absoluteExpiresAt),
+    });
+    const refresh = encodeRefreshToken({
+      familyId: family.id,
+      generation: family.generation,
+      mac: macFor(family, family.generation),
+    });
+    return {
+      access_token: access.token,
+      token_type: 'Bearer',
+      expires_in: access.expiresIn,
+      refresh_token: refresh,
+      ...(family.scope ? { scope: family.scope } : {}),
+    };
+  };
+
+  /** Loads the family a refresh token names, if its MAC is genuine. */
+  const authenticRefresh = async (
+    tx: StoreOperations,
+    parts: RefreshTokenParts,
+  ): Promise<FamilyRecord | undefined> => {
+    const family = await tx.getFamily(parts.familyId);
+    if (!family) return undefined;
+    return macEquals(macFor(family, parts.generation), parts.mac) ? family : undefined;
+  };
+
+  const rotate = async (
+    tx: StoreOperations,
+    parts: RefreshTokenParts,
+    context: RequestContext,
+    now: number,
+  ): Promise<Outcome> => {
+    const fail = (description: string): Outcome => ({ ok: false, description });
+    let family = await authenticRefresh(tx, parts);
+    if (!family) {
+      await audit(tx, context, { outcome: 'rejected', detail: 'unknown_token' });
+      return fail('refresh token is invalid');
+    }
+    // At most two rounds: a lost race re-reads the winner's row and decides once more.
+    for (let round = 0; round < 2; round++) {
+      const decision = decideRefresh(family, parts.generation, now, reuseGraceMs);
+      const facts = familyAudit(family, parts.generation);
+      switch (decision.kind) {
+        case 'rotate': {
+          const idleExpiresAt = now + family.idleTimeoutMs;
+          const from = parts.generation;
+          if (await tx.advanceGeneration({ id: family.id, from, now, idleExpiresAt })) {
+            const next = { ...family, generation: from + 1, rotatedAt: now, idleExpiresAt };
+            await audit(tx, context, { outcome: 'rotate', ...facts });
+            return { ok: true, response: await issue(next, now) };
+          }
+          const fresh = await tx.getFamily(family.id);
+          if (!fresh) throw new Error('token family disappeared during rotation');
+          family = fresh;
+          continue;
+        }
+        case 'replay':
+          await audit(tx, context, { outcome: 'grace_replay', ...facts });
+          return { ok: true, response: await issue(family, now) };
+        case 'reuse':
+          await tx.revokeFamily(family.id, now, 'reuse');
+          await audit(tx, context, {
+            outcome: 'reuse_revoked',
+            ...facts,
+            detail: `current_generation=${family.generation}`,
+          });
+          return fail('refresh token was already used; the session has been revoked');
+        case 'revoked':
+          await audit(tx, context, { outcome: 'rejected', ...facts, detail: 'family_revoked' });
+          return fail('the session has been revoked');
+        case 'expired':
+          await audit(tx, context, { outcome: 'expired', ...facts, detail: decision.which });
+          return fail('the session has expired');
+        case 'future':
+          await audit(tx, context, { outcome: 'rejected', ...facts, detail: 'future_generation' });
+          return fail('refresh token is invalid');
+      }
+    }
+    throw new Error('rotation did not settle after a concurrent update');
+  };
+
+  const service: TokenService = {
+    store,
+    issuer,
+    audience,
+    settings: { lifetimes, reuseGraceMs, sliding, checkSession, touchIntervalMs },
+
+    async login(input, context = {}) {
+      const clientType = input.clientType ?? 'web';
+      const username = normalizeUsername(input.username);
+      if (!username) throw new OAuthError('invalid_request', 'username is malformed');
+      if (input.password.length === 0 || input.password.length > maxPasswordLength) {
+        throw new OAuthError('invalid_request', 'password is malformed');
+      }
+      const user = await store.findUserByName(username);
+      // Unknown users cost one scrypt too, and get the same answer as a wrong password.
+      const matches = await verifyPassword(input.password, user?.passwordHash ?? decoyHash);
+      if (!user || !matches) {
+        await audit(store, context, {
+          outcome: 'rejected',
+          clientType,
+          detail: 'invalid_credentials',
+        });
+        throw new OAuthError('invalid_grant', 'invalid username or password');
+      }
+      const now = clock.now();
+      const life = lifetimes[clientType];
+      const family: FamilyRecord = {
+        id: randomUUID(),
+        userId: user.id,
+        clientType,
+        scope: user.scopes,
+        secret: randomBytes(32),
+        generation: 1,
+        createdAt: now,
+        rotatedAt: now,
+        lastUsedAt: now,
+        idleExpiresAt: now + life.idleTimeout,
+        absoluteExpiresAt: now + life.absoluteTimeout,
+        accessTtlMs: life.accessTtl,
+        idleTimeoutMs: life.idleTimeout,
+        revokedAt: null,
+        revokedReason: null,
+      };
+      return store.transaction(async (tx) => {
+        await tx.insertFamily(family);
+        await audit(tx, context, { outcome: 'login', ...familyAudit(family, 1) });
+        return issue(family, now);
+      });
+    },
+
+    async refresh(refreshToken, context = {}) {
+      const now = clock.now();
+      const parts = decodeRefreshToken(refreshToken);
+      const outcome = await store.transaction(async (tx): Promise<Outcome> => {
+        if (parts) return rotate(tx, parts, context, now);
+        await audit(tx, context, { outcome: 'rejected', detail: 'malformed_token' });
+        return { ok: false, description: 'refresh token is invalid' };
+      });
+      // Thrown after COMMIT: a reuse revocation and its audit row stay although this fails.
+      if (!outcome.ok) throw new OAuthError('invalid_grant', outcome.description);
+      return outcome.response;
+    },
+
+    async revoke(token, context = {}) {
+      const parts = decodeRefreshToken(token);
+      let familyId: string | undefined;
+      if (parts) {
+        familyId = (await authenticRefresh(store, parts))?.id;
+      } else if (token.split('.').length === 3) {
+        try {
+          familyId = (await accessVerifier.verifyAccessToken(token)).sid;
+        } catch (error) {
+          if (!(error instanceof BearerError)) throw error;
+        }
+      }
+      if (!familyId) return;
+      const id = familyId;
+      await store.transaction(async (tx) => {
+        const now = clock.now();
+        const changed = await tx.revokeFamily(id, now, 'revoked');
+        const family = await tx.getFamily(id);
+        if (!family) throw new Error('token family disappeared during revocation');
+        await audit(tx, context, {
+          outcome: 'revoke',
+          ...familyAudit(family, parts?.generation ?? family.generation),
+          detail: changed ? null : 'already_revoked',
+        });
+      });
+    },
+
+    async introspect(token) {
+      const now = clock.now();
+      const parts = decodeRefreshToken(token);
+      if (parts) {
+        const family = await authenticRefresh(store, parts);
+        if (!family) return { active: false };
+        const decision = decideRefresh(family, parts.generation, now, reuseGraceMs);
+        if (decision.kind !== 'rotate' && decision.kind !== 'replay') return { active: false };
+        return {
+          active: true,
+          token_use: 'refresh_token',
+          iss: issuer,
+          sub: family.userId,
+          client_id: family.clientType,
+          client_type: family.clientType,
+          sid: family.id,
+          ...(family.scope ? { scope: family.scope } : {}),
+          exp: Math.floor(Math.min(family.idleExpiresAt, family.absoluteExpiresAt) / 1000),
+          iat: Math.floor(family.rotatedAt / 1000),
+        };
+      }
+      try {
+        const claims = await introspectionVerifier.verifyAccessToken(token);
+        return { active: true, token_use: 'access_token', token_type: 'Bearer', ...claims };
+      } catch (error) {
+        if (error instanceof BearerError) return { active: false };
+        throw error;
+      }
+    },
+
+    verifyAccessToken: (token) => accessVerifier.verifyAccessToken(token),
+    get verifier() {
+      return accessVerifier;
+    },
+
+    async checkSession(sid, { extend }) {
+      if (!isSessionId(sid)) return false;
+      const now = clock.now();
+      if (extend && sliding) {
+        const last = touched.get(sid);
+        if (last === undefined || now - last >= touchIntervalMs) {
+          const notTouchedSince = now - touchIntervalMs;
+          if (await store.touchFamily({ id: sid, now, notTouchedSince })) {
+            if (touched.size >= 50_000) touched.clear();
+            touched.set(sid, now);
+            return true;
+          }
+        }
+      }
+      const family = await store.getFamily(sid);
+      return (
+        family !== undefined &&
+        family.revokedAt === null &&
+        now < family.idleExpiresAt &&
+        now < family.absoluteExpiresAt
+      );
+    },
+
+    users: {
+      add: (username, password, opts = {}) =>
+        addUser(store, username, password, {
+          ...opts,
+          passwordHashing: hashing,
+          minPasswordLength,
+          now: clock.now(),
+        }),
+    },
+
+    audit: (opts) => store.listAudit(opts),
+    jwks: () => keys.jwks(),
+  };
+
+  const verifierBase = {
+    issuer,
+    audience,
+    keys: keys.getVerificationKey,
+    clock,
+    ...(options.clockTolerance !== undefined ? { clockTolerance: options.clockTolerance } : {}),
+  };
+  const accessVerifier = createAccessTokenVerifier({
+    ...verifierBase,
+    ...(checkSession ? { session: service, sliding } : {}),
+  });
+  // Introspection always asks the session, and never extends it.
+  const introspectionVerifier = createAccessTokenVerifier({ ...verifierBase, session: service });
+  return service;
+}
