@@ -1,8 +1,8 @@
-import pg from 'pg';
 import { ConfigError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { describeError } from '../logger.js';
 import type { Database, Queryable, QueryResult } from './database.js';
+import { ClientPool, numericInt8Types, type PooledClient } from './pg-pool.js';
 
 /** Options of the PostgreSQL database. */
 export interface PostgresDatabaseOptions {
@@ -35,36 +35,47 @@ export function assertSchemaName(schema: string): string {
 /** Opens a pg pool; `search_path` is set on every connection so unqualified names hit `schema`. */
 export async function openPostgresDatabase(options: PostgresDatabaseOptions): Promise<Database> {
   const schema = assertSchemaName(options.schema ?? 'public');
-  const pool = new pg.Pool({
-    connectionString: options.connectionString,
-    max: options.max ?? 10,
-    options: `-c search_path=${schema}`,
-    // Generations and epoch milliseconds are int8; they fit in a double (< 2^53).
-    types: {
-      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === int8 && format !== 'binary'
-          ? (value: string) => Number(value)
-          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+  const onError = (error: Error) =>
+    options.logger?.error('postgres connection failed', { error: describeError(error) });
+  const pool = new ClientPool(
+    {
+      connectionString: options.connectionString,
+      options: `-c search_path=${schema}`,
+      types: numericInt8Types(),
+      connectionTimeoutMillis: 10_000,
     },
-  });
-  pool.on('error', (error) => {
-    options.logger?.error('postgres idle client failed', { error: describeError(error) });
-  });
-  const wrap = (client: pg.Pool | pg.PoolClient): Queryable => ({
+    options.max ?? 10,
+    onError,
+  );
+  const wrap = (client: PooledClient): Queryable => ({
     async query<Row>(sql: string, params?: unknown[]): Promise<QueryResult<Row>> {
       const result = await client.query(sql, params);
       return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
     },
   });
+  // A statement outside a transaction borrows a client for just that statement. An error
+  // without a SQLSTATE code is a connection failure: that client is not reused.
+  const once = async <T>(fn: (client: PooledClient) => Promise<T>): Promise<T> => {
+    const client = await pool.acquire();
+    let broken = false;
+    try {
+      return await fn(client);
+    } catch (error) {
+      broken = typeof (error as { code?: unknown }).code !== 'string';
+      throw error;
+    } finally {
+      pool.release(client, broken);
+    }
+  };
   let closing: Promise<void> | undefined;
   const db: Database = {
     kind: 'postgres',
-    query: wrap(pool).query,
+    query: (sql, params) => once((client) => wrap(client).query(sql, params)),
     async exec(sql) {
-      await pool.query(sql);
+      await once((client) => client.query(sql));
     },
     async transaction(fn) {
-      const client = await pool.connect();
+      const client = await pool.acquire();
       let broken = false;
       try {
         await client.query('BEGIN');
@@ -83,7 +94,7 @@ export async function openPostgresDatabase(options: PostgresDatabaseOptions): Pr
         }
         throw error;
       } finally {
-        client.release(broken);
+        pool.release(client, broken);
       }
     },
     close() {
