@@ -19,7 +19,6 @@ export interface PostgresDatabaseOptions {
   logger?: Logger;
 }
 
-const int8 = 20;
 const schemaName = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** Checks a schema name so it can be placed in SQL text safely. */
