@@ -1,0 +1,98 @@
+/**
+ * Sorting a failed refresh into the two outcomes that matter: rejected (the session is over)
+ * or failed (keep the session, back off, try again). Rejected is not offline.
+ */
+import {
+  type ExpiredReason,
+  isTokenkeeperError,
+  RefreshFailedError,
+  type RefreshRejectedError,
+  type TokenkeeperError,
+} from './errors.js';
+
+/** RFC 6749 §5.2 error codes: each means retrying the same request cannot succeed. */
+export const FINAL_OAUTH_ERRORS: ReadonlySet<string> = new Set([
+  'invalid_request',
+  'invalid_client',
+  'invalid_grant',
+  'unauthorized_client',
+  'unsupported_grant_type',
+  'invalid_scope',
+]);
+
+export type RefreshOutcome =
+  | { type: 'rejected'; reason: ExpiredReason; error: string }
+  | { type: 'failed'; error: RefreshFailedError };
+
+export function expiredReasonFor(error: string): ExpiredReason {
+  if (error === 'invalid_grant') return 'invalid_grant';
+  if (error === 'unauthorized') return 'unauthorized';
+  return 'rejected';
+}
+
+interface HttpLikeError {
+  status?: unknown;
+  response?: { status?: unknown; data?: unknown };
+}
+
+/** Reads an HTTP status and OAuth error from errors thrown by axios, ky and similar clients. */
+function httpDetails(error: unknown): { status?: number; oauthError?: string } {
+  if (typeof error !== 'object' || error === null) return {};
+  const e = error as HttpLikeError;
+  const status =
+    typeof e.status === 'number'
+      ? e.status
+      : typeof e.response?.status === 'number'
+        ? e.response.status
+        : undefined;
+  const data = e.response?.data as { error?: unknown } | undefined;
+  const oauthError = typeof data?.error === 'string' ? data.error : undefined;
+  return { status, oauthError };
+}
+
+/** Classifies whatever a `refresh` function threw. */
+export function classifyRefreshError(error: unknown, timedOut: boolean): RefreshOutcome {
+  if (timedOut) {
+    return { type: 'failed', error: new RefreshFailedError('timeout', 'Token refresh timed out') };
+  }
+  if (isTokenkeeperError(error)) return classifyOwn(error);
+  const { status, oauthError } = httpDetails(error);
+  if (oauthError && FINAL_OAUTH_ERRORS.has(oauthError)) {
+    return { type: 'rejected', reason: expiredReasonFor(oauthError), error: oauthError };
+  }
+  if (status === 401) return { type: 'rejected', reason: 'unauthorized', error: 'unauthorized' };
+  if (status !== undefined) {
+    const kind = status === 429 ? 'rate_limited' : status >= 500 ? 'server' : 'unknown';
+    const message = `Token refresh failed with HTTP ${status}`;
+    return {
+      type: 'failed',
+      error: new RefreshFailedError(kind, message, { status, cause: error }),
+    };
+  }
+  // fetch rejects with a TypeError for network failures (DNS, refused, reset, offline).
+  const kind = error instanceof TypeError ? 'network' : 'unknown';
+  const message =
+    kind === 'network' ? 'Token refresh failed: network error' : 'Token refresh failed';
+  return { type: 'failed', error: new RefreshFailedError(kind, message, { cause: error }) };
+}
+
+function classifyOwn(error: TokenkeeperError): RefreshOutcome {
+  switch (error.code) {
+    case 'ERR_REFRESH_REJECTED': {
+      const code = (error as RefreshRejectedError).error;
+      return { type: 'rejected', reason: expiredReasonFor(code), error: code };
+    }
+    case 'ERR_REFRESH_FAILED':
+      return { type: 'failed', error: error as RefreshFailedError };
+    case 'ERR_INVALID_TOKEN_RESPONSE':
+      return {
+        type: 'failed',
+        error: new RefreshFailedError('invalid_response', error.message, { cause: error }),
+      };
+    default:
+      return {
+        type: 'failed',
+        error: new RefreshFailedError('unknown', 'Token refresh failed', { cause: error }),
+      };
+  }
+}
