@@ -1,0 +1,47 @@
+/**
+ * tokenkeeper: keeps users signed in, silently and safely.
+ * Adapters live behind their own subpath exports (`tokenkeeper/fetch`, `tokenkeeper/axios`, ...);
+ * test helpers behind `tokenkeeper/testing`.
+ */
+export { type Clock, MAX_TIMER_DELAY, systemClock, type TimerHandle } from './clock.js';
+export {
+  ConfigError,
+  type ErrorCode,
+  type ExpiredReason,
+  isRetryableError,
+  isSessionExpiredError,
+  isTokenkeeperError,
+  OfflineError,
+  RefreshFailedError,
+  type RefreshFailureKind,
+  RefreshRejectedError,
+  SessionExpiredError,
+  SignedOutError,
+  StorageError,
+  TokenkeeperError,
+  TokenResponseError,
+  type TokenResponseProblem,
+} from './errors.js';
+export type { RefreshReason, SessionEvent, SessionEventType } from './events.js';
+export type { LifecycleControls, LifecycleSource } from './lifecycle/types.js';
+export type { Logger } from './logger.js';
+export {
+  type OAuth2RefreshOptions,
+  oauth2Refresh,
+  parseRetryAfter,
+  processTokenResponse,
+  refreshTokenGrantRequest,
+} from './oauth2.js';
+export type { RefreshPolicy, RetryPolicy } from './policy.js';
+export { fingerprint } from './redact.js';
+export {
+  createSession,
+  type RefreshContext,
+  type RefreshFunction,
+  type Session,
+  type SessionOptions,
+  type SessionSnapshot,
+} from './session.js';
+export { memoryStorage } from './storage/memory.js';
+export type { SessionStorage } from './storage/types.js';
+export { decodeJwtTimes, type TokenInput, type TokenResponse, type TokenSet } from './tokens.js';

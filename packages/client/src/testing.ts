@@ -1,0 +1,12 @@
+/**
+ * Test helpers, exported as `tokenkeeper/testing` so apps can test their own session handling
+ * the way tokenkeeper tests itself: days of virtual time in milliseconds, and a token endpoint
+ * whose answers you script.
+ */
+export {
+  createTokenEndpoint,
+  type ScriptedOutcome,
+  type TokenEndpoint,
+  type TokenEndpointOptions,
+} from './testing/token-endpoint.js';
+export { createVirtualClock, type VirtualClock } from './testing/virtual-clock.js';
