@@ -235,6 +235,12 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
     return macEquals(macFor(family, parts.generation), parts.mac) ? family : undefined;
   };
 
+  const reread = async (tx: StoreOperations, id: string): Promise<FamilyRecord> => {
+    const family = await tx.getFamily(id);
+    if (!family) throw new Error('token family disappeared during rotation');
+    return family;
+  };
+
   const rotate = async (
     tx: StoreOperations,
     parts: RefreshTokenParts,
@@ -247,8 +253,9 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
       await audit(tx, context, { outcome: 'rejected', detail: 'unknown_token' });
       return fail('refresh token is invalid');
     }
-    // At most two rounds: a lost race re-reads the winner's row and decides once more.
-    for (let round = 0; round < 2; round++) {
+    // A lost race (another request rotated or revoked first) re-reads the row and decides
+    // again; each round moves the family forward, so three rounds always settle.
+    for (let round = 0; round < 3; round++) {
       const decision = decideRefresh(family, parts.generation, now, reuseGraceMs);
       const facts = familyAudit(family, parts.generation);
       switch (decision.kind) {
@@ -260,22 +267,25 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
             await audit(tx, context, { outcome: 'rotate', ...facts });
             return { ok: true, response: await issue(next, now) };
           }
-          const fresh = await tx.getFamily(family.id);
-          if (!fresh) throw new Error('token family disappeared during rotation');
-          family = fresh;
+          family = await reread(tx, family.id);
           continue;
         }
         case 'replay':
           await audit(tx, context, { outcome: 'grace_replay', ...facts });
           return { ok: true, response: await issue(family, now) };
-        case 'reuse':
-          await tx.revokeFamily(family.id, now, 'reuse');
+        case 'reuse': {
+          if (!(await tx.revokeFamily(family.id, now, 'reuse'))) {
+            // A concurrent request revoked it first: that one owns the reuse_revoked row.
+            family = await reread(tx, family.id);
+            continue;
+          }
           await audit(tx, context, {
             outcome: 'reuse_revoked',
             ...facts,
             detail: `current_generation=${family.generation}`,
           });
           return fail('refresh token was already used; the session has been revoked');
+        }
         case 'revoked':
           await audit(tx, context, { outcome: 'rejected', ...facts, detail: 'family_revoked' });
           return fail('the session has been revoked');

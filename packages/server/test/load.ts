@@ -1,0 +1,74 @@
+// Helpers for the concurrency suites: fire many refreshes of one token at once and summarise.
+import { expect } from 'vitest';
+import type { AuditOutcome, Store } from '../src/index.js';
+import { decodeRefreshToken } from '../src/refresh-token.js';
+import { post, refreshBody } from './support.js';
+
+export interface Answer {
+  status: number;
+  error?: string;
+  refreshToken?: string;
+}
+
+/** Sends `count` refreshes of `token`, spread round-robin over `urls`, all at once. */
+export async function refreshStorm(
+  urls: string[],
+  token: string,
+  count: number,
+): Promise<Answer[]> {
+  return Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const response = await post(urls[i % urls.length] ?? '', '/oauth/token', refreshBody(token));
+      return {
+        status: response.status,
+        ...(typeof response.body?.error === 'string' ? { error: response.body.error } : {}),
+        ...(typeof response.body?.refresh_token === 'string'
+          ? { refreshToken: response.body.refresh_token }
+          : {}),
+      };
+    }),
+  );
+}
+
+export async function familyOutcomes(store: Store, token: string) {
+  const parts = decodeRefreshToken(token);
+  if (!parts) throw new Error('not a refresh token');
+  const family = await store.getFamily(parts.familyId);
+  const rows = await store.listAudit({ familyId: parts.familyId, limit: 100_000 });
+  const count = (outcome: AuditOutcome) => rows.filter((row) => row.outcome === outcome).length;
+  return { family, count };
+}
+
+/** The grace > 0 contract: every answer 200 with one successor, one new generation. */
+export async function expectSharedSuccessor(store: Store, answers: Answer[], token: string) {
+  expect(answers.filter((a) => a.status >= 500)).toEqual([]);
+  expect(answers.filter((a) => a.status !== 200)).toEqual([]);
+  const successors = new Set(answers.map((a) => a.refreshToken));
+  expect(successors.size).toBe(1);
+  const { family, count } = await familyOutcomes(store, token);
+  expect(family?.generation).toBe(2);
+  expect(family?.revokedAt).toBeNull();
+  expect(count('rotate')).toBe(1);
+  expect(count('grace_replay')).toBe(answers.length - 1);
+  expect(count('reuse_revoked')).toBe(0);
+  return [...successors][0] ?? '';
+}
+
+/**
+ * The grace = 0 contract: one 200, the rest invalid_grant, one new generation. With no grace
+ * window, a second presentation of a rotated token is reuse by definition, so the first loser
+ * revokes the family (one reuse_revoked row) and the others find it revoked.
+ */
+export async function expectSingleWinner(store: Store, answers: Answer[], token: string) {
+  expect(answers.filter((a) => a.status >= 500)).toEqual([]);
+  expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
+  expect(answers.filter((a) => a.status === 400 && a.error === 'invalid_grant')).toHaveLength(
+    answers.length - 1,
+  );
+  const { family, count } = await familyOutcomes(store, token);
+  expect(family?.generation).toBe(2);
+  expect(count('rotate')).toBe(1);
+  expect(count('reuse_revoked')).toBe(1);
+  expect(count('rejected')).toBe(answers.length - 2);
+  expect(family?.revokedReason).toBe('reuse');
+}
