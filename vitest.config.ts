@@ -12,6 +12,7 @@ export default defineConfig({
       'packages/*/test/**/*.test.ts',
       'apps/*/test/**/*.test.ts',
       'bench/test/**/*.test.ts',
+      'test/**/*.test.ts',
     ],
     pool: 'forks',
     testTimeout: 30_000,
