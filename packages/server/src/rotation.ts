@@ -30,7 +30,11 @@ export function decideRefresh(
   if (now >= family.idleExpiresAt) return { kind: 'expired', which: 'idle' };
   if (presented === family.generation) return { kind: 'rotate' };
   if (presented > family.generation) return { kind: 'future' };
-  if (presented === family.generation - 1 && now - family.rotatedAt < graceMs) {
+  // A request that read the clock before a concurrent rotation committed (or ran on an
+  // instance whose clock lags) sees a negative age: it counts as age 0, so with grace 0 it is
+  // still reuse and never a replay.
+  const age = Math.max(0, now - family.rotatedAt);
+  if (presented === family.generation - 1 && age < graceMs) {
     return { kind: 'replay' };
   }
   return { kind: 'reuse' };
