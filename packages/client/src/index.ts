@@ -23,6 +23,20 @@ export {
   type TokenResponseProblem,
 } from './errors.js';
 export type { RefreshReason, SessionEvent, SessionEventType } from './events.js';
+export {
+  type BrowserLifecycleOptions,
+  browserLifecycle,
+  type DocumentLike,
+  type NavigatorLike,
+} from './lifecycle/browser.js';
+export { type ManualLifecycle, manualLifecycle } from './lifecycle/manual.js';
+export {
+  type AppStateLike,
+  appStateLifecycle,
+  type NetInfoLike,
+  type NetInfoStateLike,
+  netInfoLifecycle,
+} from './lifecycle/react-native.js';
 export type { LifecycleControls, LifecycleSource } from './lifecycle/types.js';
 export type { Logger } from './logger.js';
 export {

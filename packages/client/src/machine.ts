@@ -362,7 +362,8 @@ function apply(config: MachineConfig, s: State, input: Input, env: Env, fx: Fx):
           failures,
           retryAt,
           lastError: error,
-          wanted: undefined,
+          // A demand that failed because the device is offline is still owed when it returns.
+          wanted: s.online ? undefined : (s.refresh.wanted ?? reason),
         },
       };
     }
