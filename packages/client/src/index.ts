@@ -5,6 +5,12 @@
  */
 export { type Clock, MAX_TIMER_DELAY, systemClock, type TimerHandle } from './clock.js';
 export {
+  type CrossTabOptions,
+  crossTabCoordinator,
+  type LockManagerLike,
+} from './coordination/cross-tab.js';
+export type { CoordinationMessage, Coordinator } from './coordination/types.js';
+export {
   ConfigError,
   type ErrorCode,
   type ExpiredReason,

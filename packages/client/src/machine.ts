@@ -59,6 +59,8 @@ export interface State {
   readonly expired:
     | { readonly reason: ExpiredReason; readonly error: string | undefined }
     | undefined;
+  /** When the session last ended (sign-out or expiry), to ignore older tokens from other tabs. */
+  readonly endedAt: number | undefined;
 }
 
 export type Input =
@@ -137,6 +139,7 @@ export function initialState(online = true): State {
     online,
     leases: 0,
     expired: undefined,
+    endedAt: undefined,
   };
 }
 
@@ -177,6 +180,7 @@ function end(
   fx: Fx,
   outcome: { reason: ExpiredReason; error: string | undefined } | undefined,
   remote: boolean,
+  now: number,
 ): State {
   const refresh = dropRefresh(s, fx);
   if (!remote) fx.push({ type: 'clearStorage' });
@@ -199,11 +203,12 @@ function end(
     idleDeadline: undefined,
     warnedDeadline: undefined,
     expired: outcome,
+    endedAt: now,
   };
 }
 
-function expire(s: State, fx: Fx, reason: ExpiredReason, error?: string): State {
-  return end(s, fx, { reason, error }, false);
+function expire(s: State, fx: Fx, now: number, reason: ExpiredReason, error?: string): State {
+  return end(s, fx, { reason, error }, false, now);
 }
 
 /** The session is in use: a live socket, or a token read or activity within the window. */
@@ -278,7 +283,7 @@ function apply(config: MachineConfig, s: State, input: Input, env: Env, fx: Fx):
         fx.push({ type: 'clearStorage' });
         return s;
       }
-      return end(s, fx, undefined, input.remote);
+      return end(s, fx, undefined, input.remote, now);
     case 'remoteEnd':
       if (s.status !== 'active' && s.status !== 'loading') return s;
       return end(
@@ -286,6 +291,7 @@ function apply(config: MachineConfig, s: State, input: Input, env: Env, fx: Fx):
         fx,
         input.reason ? { reason: input.reason, error: input.error } : undefined,
         true,
+        now,
       );
     case 'tick':
       return s;
@@ -369,7 +375,7 @@ function apply(config: MachineConfig, s: State, input: Input, env: Env, fx: Fx):
     }
     case 'refreshRejected':
       if (s.refresh.inFlight?.seq !== input.seq) return s;
-      return expire(s, fx, input.reason, input.error);
+      return expire(s, fx, now, input.reason, input.error);
     case 'pause':
       if (s.paused) return s;
       emit(fx, { type: 'paused' });
@@ -419,7 +425,16 @@ function apply(config: MachineConfig, s: State, input: Input, env: Env, fx: Fx):
     case 'release':
       return { ...s, leases: Math.max(0, s.leases - 1) };
     case 'adopt': {
+      // Tokens from another tab or from storage: only ever move forward in time.
       if (s.tokens?.accessToken === input.tokens.accessToken) return s;
+      if (s.tokens && input.tokens.receivedAt < s.tokens.receivedAt) return s;
+      if (
+        s.status !== 'active' &&
+        s.endedAt !== undefined &&
+        input.tokens.receivedAt <= s.endedAt
+      ) {
+        return s;
+      }
       const wasActive = s.status === 'active';
       const previous = s.tokens?.fingerprint;
       const refresh = dropRefresh(s, fx);
@@ -456,14 +471,14 @@ function evaluate(config: MachineConfig, s: State, env: Env, fx: Fx): State {
   const tokens = s.tokens;
   if (s.status !== 'active' || !tokens) return s;
   const { now } = env;
-  if (s.idleDeadline !== undefined && now >= s.idleDeadline) return expire(s, fx, 'idle');
+  if (s.idleDeadline !== undefined && now >= s.idleDeadline) return expire(s, fx, now, 'idle');
   if (tokens.refreshExpiresAt !== undefined && now >= tokens.refreshExpiresAt) {
-    return expire(s, fx, 'refresh_token_expired');
+    return expire(s, fx, now, 'refresh_token_expired');
   }
   if (!config.canRefresh) {
     if (tokens.expiresAt !== undefined && now >= tokens.expiresAt)
-      return expire(s, fx, 'token_expired');
-    if (s.rejectedGeneration === s.generation) return expire(s, fx, 'unauthorized');
+      return expire(s, fx, now, 'token_expired');
+    if (s.rejectedGeneration === s.generation) return expire(s, fx, now, 'unauthorized');
   }
   let next = s;
   if (

@@ -2,6 +2,7 @@
  * The runtime around the pure reducer: owns the timer, runs refreshes, persists, notifies.
  */
 import { type Clock, MAX_TIMER_DELAY, systemClock } from './clock.js';
+import type { CoordinationMessage, Coordinator } from './coordination/types.js';
 import {
   ConfigError,
   OfflineError,
@@ -35,7 +36,7 @@ import {
 import { fingerprint, sanitizeError } from './redact.js';
 import { classifyRefreshError } from './refresh-outcome.js';
 import { memoryStorage } from './storage/memory.js';
-import { decodeRecord, encodeRecord } from './storage/record.js';
+import { decodeRecord, encodeRecord, type StoredSession } from './storage/record.js';
 import type { SessionStorage } from './storage/types.js';
 import { parseTokenInput, type TokenInput, type Tokens } from './tokens.js';
 
@@ -89,6 +90,12 @@ export interface SessionOptions {
   timersWhilePaused?: boolean;
   /** Initial connectivity. @default true */
   online?: boolean;
+  /**
+   * Makes the sessions of several tabs (or workers) act as one: one refresh at a time, and
+   * every sign-in, refresh, sign-out and expiry shared. The session owns it and closes it on
+   * `dispose()`. @example crossTabCoordinator({ name: 'my-app' })
+   */
+  coordinator?: Coordinator;
   /** Receives debug, info, warn and error lines; never token text. */
   logger?: Logger;
   /** Random numbers in [0, 1) for backoff jitter. @default Math.random */
@@ -210,6 +217,7 @@ export function createSession(options: SessionOptions = {}): Session {
   const refreshTimeout = positive(options.refreshTimeout, 'refreshTimeout') ?? 10_000;
   const random = options.random ?? Math.random;
   const refreshFn = options.refresh;
+  const coordinator = options.coordinator;
 
   let state: State = initialState(options.online ?? true);
   let lastReadAt: number | undefined;
@@ -292,8 +300,38 @@ export function createSession(options: SessionOptions = {}): Session {
         settleWaiters();
         return;
       case 'announce':
-        // Cross-tab coordination plugs in here (tokenkeeper/coordination).
+        announce(effect.what);
         return;
+    }
+  }
+
+  function announce(what: 'tokens' | 'signedOut' | 'expired'): void {
+    if (!coordinator) return;
+    if (what === 'signedOut') coordinator.publish({ type: 'signedOut' });
+    else if (what === 'expired') {
+      const reason = state.expired?.reason ?? 'rejected';
+      coordinator.publish({ type: 'expired', reason, error: state.expired?.error });
+    } else if (state.tokens) {
+      coordinator.publish({
+        type: 'tokens',
+        record: encodeRecord(state.tokens, state.lastActivityAt),
+      });
+    }
+  }
+
+  function onCoordinationMessage(message: CoordinationMessage): void {
+    if (disposed) return;
+    if (message.type === 'tokens') {
+      try {
+        const stored = decodeRecord(message.record);
+        dispatch({ type: 'adopt', tokens: stored.tokens, lastActivityAt: stored.lastActivityAt });
+      } catch (error) {
+        log('warn', 'ignored an unreadable message from another tab', { error });
+      }
+    } else if (message.type === 'signedOut') {
+      dispatch({ type: 'remoteEnd', reason: undefined, error: undefined });
+    } else {
+      dispatch({ type: 'remoteEnd', reason: message.reason, error: message.error });
     }
   }
 
@@ -351,9 +389,7 @@ export function createSession(options: SessionOptions = {}): Session {
     });
   }
 
-  async function readStorage(): Promise<
-    { tokens: Tokens; lastActivityAt: number | undefined } | undefined
-  > {
+  async function readStorage(): Promise<StoredSession | undefined> {
     const text = await storage.get(storageKey);
     return text === null || text === undefined ? undefined : decodeRecord(text);
   }
@@ -365,13 +401,26 @@ export function createSession(options: SessionOptions = {}): Session {
     const controller = new AbortController();
     running.set(seq, controller);
     let timedOut = false;
-    const timeout = clock.setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-      settleFailure(seq, base, new Error('timeout'), true);
-    }, refreshTimeout);
-    log('debug', 'refresh started', { reason, seq, token: base.fingerprint });
-    try {
+    let timeout: unknown;
+    const attempt = async (): Promise<void> => {
+      // Another tab may have refreshed while this one waited for the lock.
+      if (coordinator) {
+        const newer = await newerStoredTokens(base);
+        if (newer) {
+          log('debug', 'refresh skipped, another tab refreshed', {
+            token: newer.tokens.fingerprint,
+          });
+          dispatch({ type: 'adopt', tokens: newer.tokens, lastActivityAt: newer.lastActivityAt });
+          return;
+        }
+      }
+      // The timeout covers the exchange itself, not the wait for another tab's lock.
+      timeout = clock.setTimeout(() => {
+        timedOut = true;
+        controller.abort();
+        void settleFailure(seq, base, new Error('timeout'), true);
+      }, refreshTimeout);
+      log('debug', 'refresh started', { reason, seq, token: base.fingerprint });
       const answer = await refreshFn({
         refreshToken: base.refreshToken,
         accessToken: base.accessToken,
@@ -380,11 +429,31 @@ export function createSession(options: SessionOptions = {}): Session {
       });
       const tokens = parseTokenInput(answer, clock.now(), { previous: base });
       dispatch({ type: 'refreshSucceeded', seq, baseGeneration, reason, tokens });
+      // Hold the lock until the tokens are stored: the next holder must find them.
+      await storageChain;
+    };
+    try {
+      await (coordinator ? coordinator.withRefreshLock(attempt, controller.signal) : attempt());
     } catch (error) {
-      if (!timedOut) await settleFailure(seq, base, error, false);
+      // Aborted on purpose (newer tokens adopted, signed out, disposed): nothing to report.
+      if (!timedOut && !controller.signal.aborted) await settleFailure(seq, base, error, false);
     } finally {
-      clock.clearTimeout(timeout);
+      if (timeout !== undefined) clock.clearTimeout(timeout);
       running.delete(seq);
+    }
+  }
+
+  /** Tokens in storage that differ from (and are no older than) `base`: another tab's work. */
+  async function newerStoredTokens(base: Tokens): Promise<StoredSession | undefined> {
+    try {
+      const stored = await readStorage();
+      const t = stored?.tokens;
+      if (!t || t.accessToken === base.accessToken || t.receivedAt < base.receivedAt)
+        return undefined;
+      return stored;
+    } catch (error) {
+      log('warn', 'storage unreadable while checking for newer tokens', { error });
+      return undefined;
     }
   }
 
@@ -408,17 +477,13 @@ export function createSession(options: SessionOptions = {}): Session {
     }
     // Before ending the session, look for newer tokens that another tab or process saved:
     // with rotation, their refresh made ours stale, and that is no reason to log out.
-    try {
-      const stored = await readStorage();
-      if (stored && stored.tokens.refreshToken !== base.refreshToken && state.status === 'active') {
-        log('info', 'refresh rejected, newer tokens found in storage', {
-          token: stored.tokens.fingerprint,
-        });
-        dispatch({ type: 'adopt', tokens: stored.tokens, lastActivityAt: stored.lastActivityAt });
-        return;
-      }
-    } catch (readError) {
-      log('warn', 'storage unreadable while checking for newer tokens', { error: readError });
+    const newer = await newerStoredTokens(base);
+    if (newer && state.status === 'active') {
+      log('info', 'refresh rejected, newer tokens found in storage', {
+        token: newer.tokens.fingerprint,
+      });
+      dispatch({ type: 'adopt', tokens: newer.tokens, lastActivityAt: newer.lastActivityAt });
+      return;
     }
     log('info', 'refresh rejected, session over', { error: outcome.error, seq });
     dispatch({ type: 'refreshRejected', seq, reason: outcome.reason, error: outcome.error });
@@ -507,6 +572,8 @@ export function createSession(options: SessionOptions = {}): Session {
   const sources =
     options.lifecycle === undefined ? [] : ([] as LifecycleSource[]).concat(options.lifecycle);
   const cleanups = sources.map((source) => source(controls));
+  if (coordinator)
+    cleanups.push(coordinator.subscribe(onCoordinationMessage), () => coordinator.close());
 
   const restoring = readStorage().then(
     (stored) =>

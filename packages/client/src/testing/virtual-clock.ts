@@ -47,9 +47,10 @@ export function createVirtualClock(start = 1_700_000_000_000): VirtualClock {
   let nextId = 1;
   const timers = new Map<number, Timer>();
 
+  // A few event-loop turns: enough for promise chains, I/O already complete, and messages
+  // between BroadcastChannels of one process (which take two turns in Node).
   async function flush(): Promise<void> {
-    await settle();
-    await settle();
+    for (let turn = 0; turn < 4; turn++) await settle();
   }
 
   async function advanceTo(target: number): Promise<void> {

@@ -1,0 +1,26 @@
+import type { ExpiredReason } from '../errors.js';
+
+/** What sessions sharing a coordinator tell each other. */
+export type CoordinationMessage =
+  /** New tokens (sign-in or refresh), as the stored record. */
+  | { type: 'tokens'; record: string }
+  | { type: 'signedOut' }
+  | { type: 'expired'; reason: ExpiredReason; error: string | undefined };
+
+/**
+ * Lets several sessions of one app (tabs, windows, workers) act as one: a single refresh at a
+ * time, and every change announced to the others. A session owns the coordinator passed to it
+ * and closes it on `dispose()`.
+ */
+export interface Coordinator {
+  /**
+   * Runs `task` while no other session on this coordinator's channel runs one. Rejects if
+   * `signal` aborts while waiting, or if the lock cannot be had within the coordinator's bound.
+   */
+  withRefreshLock<T>(task: () => Promise<T>, signal: AbortSignal): Promise<T>;
+  /** Sends to every other session on the channel (not to this one). */
+  publish(message: CoordinationMessage): void;
+  /** Receives what the other sessions publish; returns the unsubscribe. */
+  subscribe(listener: (message: CoordinationMessage) => void): () => void;
+  close(): void;
+}
