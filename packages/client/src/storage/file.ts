@@ -113,8 +113,9 @@ async function syncDirectory(fs: NodeFs, dir: string): Promise<void> {
   try {
     handle = await fs.open(dir, 'r');
   } catch (cause) {
-    // Windows cannot open a directory; there the rename is as durable as the platform allows.
-    if (errorCode(cause) === 'EISDIR' || errorCode(cause) === 'EPERM') return;
+    // Windows cannot open a directory (EISDIR, EPERM), nor can a process without read access
+    // to it (EACCES): the rename is done, and as durable as the platform allows.
+    if (['EISDIR', 'EPERM', 'EACCES'].includes(errorCode(cause) ?? '')) return;
     throw cause;
   }
   try {

@@ -34,10 +34,13 @@ const KEY_ID = 'aes-gcm-256';
 /**
  * Persists the session in the browser. Values are encrypted with AES-256-GCM (fresh IV per
  * write, bound to their storage key) under a key generated once with `extractable: false` and
- * kept in the same IndexedDB database: page scripts can use it through WebCrypto but can never
- * read its bytes, so a stolen copy of the database (disk, backup, sync) does not reveal the
- * tokens. It does not protect against script running in the page, which could ask the session
- * for a token anyway. Tabs of the origin share the database, so they share the session.
+ * kept in the same IndexedDB database. No script can read the key's bytes, only use it through
+ * WebCrypto in this origin, so what is dumped from storage (by a storage-reading extension or
+ * tool, a one-shot injected script that copies IndexedDB out) is ciphertext, not tokens.
+ * Limits: script that keeps running in the page can decrypt with the key (or just ask the
+ * session for a token), and the browser keeps the key's material in its profile on disk, so
+ * this is not protection against someone holding the device's files.
+ * Tabs of the origin share the database, so they share the session.
  *
  * Nothing happens until the first call: the database opens then, and the connection is reused.
  * Failures (blocked upgrade, quota, private-mode restrictions) reject with `StorageError`; data
