@@ -153,6 +153,9 @@ export interface TokenService extends SessionChecker {
   jwks(): JSONWebKeySet;
 }
 
+/** Thrown inside the rotation transaction to undo a fast-path rotation whose MAC was wrong. */
+class ForgedToken extends Error {}
+
 type Outcome = { ok: true; response: TokenResponse } | { ok: false; description: string };
 
 /** Creates the service: loads (or creates) the signing key from the store. */
@@ -353,11 +356,34 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
     async refresh(refreshToken, context = {}) {
       const now = clock.now();
       const parts = decodeRefreshToken(refreshToken);
-      const outcome = await store.transaction(async (tx): Promise<Outcome> => {
-        if (parts) return rotate(tx, parts, context, now);
-        await audit(tx, context, { outcome: 'rejected', detail: 'malformed_token' });
-        return { ok: false, description: 'refresh token is invalid' };
-      });
+      let outcome: Outcome;
+      try {
+        outcome = await store.transaction(async (tx): Promise<Outcome> => {
+          if (!parts) {
+            await audit(tx, context, { outcome: 'rejected', detail: 'malformed_token' });
+            return { ok: false, description: 'refresh token is invalid' };
+          }
+          // Fast path (the common case): one statement rotates and audits; the MAC is checked
+          // on the row it returns, and a mismatch rolls the whole transaction back.
+          const moved = await tx.rotateCurrent({
+            id: parts.familyId,
+            from: parts.generation,
+            now,
+            ip: context.ip ?? null,
+            userAgent: context.userAgent ?? null,
+            requestId: context.requestId ?? null,
+          });
+          if (moved) {
+            if (!macEquals(macFor(moved, parts.generation), parts.mac)) throw new ForgedToken();
+            return { ok: true, response: await issue(moved, now) };
+          }
+          return rotate(tx, parts, context, now);
+        });
+      } catch (error) {
+        if (!(error instanceof ForgedToken)) throw error;
+        await audit(store, context, { outcome: 'rejected', detail: 'unknown_token' });
+        outcome = { ok: false, description: 'refresh token is invalid' };
+      }
       // Thrown after COMMIT: a reuse revocation and its audit row stay although this fails.
       if (!outcome.ok) throw new OAuthError('invalid_grant', outcome.description);
       return outcome.response;

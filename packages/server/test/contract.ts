@@ -365,9 +365,11 @@ export function defineStoreContract(open: () => Promise<Store>): void {
           store.transaction((tx) =>
             fn({
               ...tx,
-              insertAudit: async (entry) => {
-                await tx.insertAudit(entry);
-                if (entry.outcome === 'rotate') throw new Error('disk full (injected)');
+              // The rotation and its audit row are written, then the transaction fails.
+              rotateCurrent: async (input) => {
+                const moved = await tx.rotateCurrent(input);
+                expect(moved?.generation).toBe(2);
+                throw new Error('disk full (injected)');
               },
             }),
           ),

@@ -311,7 +311,7 @@ describe('unexpected failures', () => {
         store.transaction((tx) =>
           fn({
             ...tx,
-            advanceGeneration: async () => {
+            rotateCurrent: async () => {
               throw new Error('connection reset (injected)');
             },
           }),

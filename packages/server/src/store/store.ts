@@ -29,6 +29,19 @@ export interface StoreOperations {
     now: number;
     idleExpiresAt: number;
   }): Promise<boolean>;
+  /**
+   * The rotation fast path, one statement: if `id` is alive at generation `from`, advance it,
+   * move its idle deadline, write the `rotate` audit row, and return the updated family.
+   * Undefined when the family is not current and alive (the caller then reads and decides).
+   */
+  rotateCurrent(input: {
+    id: string;
+    from: number;
+    now: number;
+    ip: string | null;
+    userAgent: string | null;
+    requestId: string | null;
+  }): Promise<FamilyRecord | undefined>;
   /** Revokes a family; false when it was already revoked (or does not exist). */
   revokeFamily(id: string, now: number, reason: string): Promise<boolean>;
   /**
@@ -159,6 +172,25 @@ function operations(q: Queryable): StoreOperations {
         [id, from, now, idleExpiresAt],
       );
       return result.rowCount === 1;
+    },
+    async rotateCurrent({ id, from, now, ip, userAgent, requestId }) {
+      const { rows } = await q.query<Row>(
+        `WITH moved AS (
+           UPDATE tk_families
+              SET generation = generation + 1, rotated_at = $3, last_used_at = $3,
+                  idle_expires_at = $3 + idle_timeout_ms
+            WHERE id = $1 AND generation = $2 AND revoked_at IS NULL
+              AND idle_expires_at > $3 AND absolute_expires_at > $3
+           RETURNING *
+         ), logged AS (
+           INSERT INTO tk_audit (at, outcome, family_id, generation, client_type, user_id, ip,
+             user_agent, request_id)
+           SELECT $3, 'rotate', id, $2::bigint, client_type, user_id, $4, $5, $6 FROM moved
+         )
+         SELECT * FROM moved`,
+        [id, from, now, ip, userAgent, requestId],
+      );
+      return rows[0] ? toFamily(rows[0]) : undefined;
     },
     async revokeFamily(id, now, reason) {
       const result = await q.query(
