@@ -62,6 +62,14 @@ export {
   type SessionOptions,
   type SessionSnapshot,
 } from './session.js';
+export { type FileStorageOptions, fileStorage } from './storage/file.js';
 export { memoryStorage } from './storage/memory.js';
+export {
+  type ExpoSecureStoreLike,
+  type KeychainLike,
+  type SecureStoreAdapterOptions,
+  secureStoreAdapter,
+} from './storage/secure-store.js';
 export type { SessionStorage } from './storage/types.js';
+export { type WebStorageOptions, webStorage } from './storage/web.js';
 export { decodeJwtTimes, type TokenInput, type TokenResponse, type TokenSet } from './tokens.js';

@@ -205,7 +205,7 @@ async function entriesForWrite(fs: NodeFs, file: string): Promise<Entries> {
  * @throws ConfigError when the key is missing or not 32 bytes, or WebCrypto is unavailable.
  * @example
  * import { createSession, oauth2Refresh } from 'tokenkeeper';
- * import { fileStorage } from 'tokenkeeper/file';
+ * import { fileStorage } from 'tokenkeeper/storage/file';
  *
  * const session = createSession({
  *   refresh: oauth2Refresh({ tokenEndpoint: 'https://auth.example.com/oauth/token' }),

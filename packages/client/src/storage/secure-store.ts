@@ -128,7 +128,7 @@ function keychainStorage(store: KeychainLike, options: object): SessionStorage {
  * @example
  * import * as SecureStore from 'expo-secure-store';
  * import { createSession } from 'tokenkeeper';
- * import { secureStoreAdapter } from 'tokenkeeper/secure-store';
+ * import { secureStoreAdapter } from 'tokenkeeper/storage/secure-store';
  *
  * const session = createSession({
  *   refresh,

@@ -51,7 +51,7 @@ const KEY_ID = 'aes-gcm-256';
  *   `allowPlaintextLocalStorage` is not set (or localStorage is unavailable too).
  * @example
  * import { createSession, oauth2Refresh } from 'tokenkeeper';
- * import { webStorage } from 'tokenkeeper/web';
+ * import { webStorage } from 'tokenkeeper/storage/web';
  *
  * const session = createSession({
  *   refresh: oauth2Refresh({ tokenEndpoint: '/oauth/token' }),
