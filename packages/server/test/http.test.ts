@@ -222,7 +222,7 @@ describe('POST /oauth/revoke (RFC 7009)', () => {
     expect(
       (
         await post(url, '/oauth/revoke', {
-          token: 'tkr1.AAAAAAAAAAAAAAAAAAAAAA.1.' + 'A'.repeat(43),
+          token: `tkr1.AAAAAAAAAAAAAAAAAAAAAA.1.${'A'.repeat(43)}`,
         })
       ).status,
     ).toBe(200);
