@@ -1,0 +1,155 @@
+/**
+ * `tokenkeeper/axios`: interceptors that give an axios instance the session's live token.
+ */
+import {
+  AxiosHeaders,
+  type AxiosInstance,
+  type AxiosResponse,
+  type InternalAxiosRequestConfig,
+  isAxiosError,
+} from 'axios';
+import type { Session } from '../session.js';
+
+export interface AttachAxiosOptions {
+  /**
+   * Origins (`https://api.example.com`) that receive the token, compared with the request URL
+   * resolved against `baseURL`. In a browser the page's own origin is always included. Outside a
+   * browser with no `origins` and no `shouldAuthorize`, the origin of the first request is
+   * pinned and only it receives the token.
+   */
+  origins?: readonly string[];
+  /** Decides per request whether to attach the token; replaces the origin rule. */
+  shouldAuthorize?: (url: URL, config: InternalAxiosRequestConfig) => boolean;
+}
+
+/**
+ * Carried on the request config (it survives axios' config merges, unlike the object itself):
+ * `sent` when this adapter attached the token, `retry` on the one retry after a 401.
+ */
+const ATTEMPT = 'tokenkeeperAttempt';
+type Marked = InternalAxiosRequestConfig & { [ATTEMPT]?: 'sent' | 'retry' };
+
+function pageLocation(): { origin?: string; href?: string } | undefined {
+  return (globalThis as { location?: { origin?: string; href?: string } }).location;
+}
+
+/** Streams can be sent once: a request carrying one is not retried. */
+function replayableData(data: unknown): boolean {
+  if (data === null || typeof data !== 'object') return true;
+  const value = data as { pipe?: unknown; getReader?: unknown; [Symbol.asyncIterator]?: unknown };
+  return (
+    typeof value.pipe !== 'function' &&
+    typeof value.getReader !== 'function' &&
+    typeof value[Symbol.asyncIterator] !== 'function'
+  );
+}
+
+/** The token this adapter attached to a first attempt; undefined for anything else. */
+function attachedToken(config: Marked | undefined): string | undefined {
+  if (config?.[ATTEMPT] !== 'sent') return undefined;
+  const header = config.headers?.get?.('authorization');
+  return typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : undefined;
+}
+
+/**
+ * Installs a request interceptor that attaches `Authorization: Bearer <live token>` and marks
+ * activity, and a response interceptor that answers a 401 (not a 403) with
+ * `session.handleUnauthorized` and retries the request once, through the same instance, with the
+ * token it gives back. A second 401 reaches the caller as axios' usual error; a request whose
+ * body is a stream is not retried. When no token can be had, the request is not sent and the
+ * call rejects with the session's typed error itself (`SessionExpiredError`, `SignedOutError`,
+ * retryable `RefreshFailedError` / `OfflineError`), not an `AxiosError`.
+ *
+ * The session's refresh must not go through this instance: use `oauth2Refresh` (its own
+ * fetch) or a separate axios instance, or a rejected token would try to refresh through itself.
+ * A request that already has an `Authorization` header keeps it and is left alone.
+ * @returns detach: removes both interceptors.
+ * @example
+ * import axios from 'axios';
+ * import { createSession, oauth2Refresh } from 'tokenkeeper';
+ * import { attachAxios } from 'tokenkeeper/axios';
+ *
+ * const session = createSession({
+ *   refresh: oauth2Refresh({ tokenEndpoint: 'https://auth.example.com/oauth/token' }),
+ * });
+ * const api = axios.create({ baseURL: 'https://api.example.com' });
+ * const detach = attachAxios(session, api, { origins: ['https://api.example.com'] });
+ * const { data } = await api.get('/me'); // Authorization: Bearer <live token>
+ */
+export function attachAxios(
+  session: Session,
+  instance: AxiosInstance,
+  options: AttachAxiosOptions = {},
+): () => void {
+  const allowed = new Set(options.origins ?? []);
+  const page = pageLocation()?.origin;
+  if (page && page !== 'null') allowed.add(page);
+  let pinned = allowed.size > 0 || options.shouldAuthorize !== undefined;
+
+  function authorize(config: InternalAxiosRequestConfig): boolean {
+    let url: URL;
+    try {
+      url = new URL(instance.getUri(config), pageLocation()?.href);
+    } catch {
+      return false; // a relative URL outside a browser: no origin to trust, so no token
+    }
+    if (options.shouldAuthorize) return options.shouldAuthorize(url, config);
+    if (!pinned) {
+      allowed.add(url.origin);
+      pinned = true;
+    }
+    return allowed.has(url.origin);
+  }
+
+  async function onRequest(
+    config: InternalAxiosRequestConfig,
+  ): Promise<InternalAxiosRequestConfig> {
+    const marked = config as Marked;
+    if (marked[ATTEMPT] === 'retry') return config; // carries the token handleUnauthorized gave
+    if (config.headers.has('authorization')) return config; // the caller chose its credentials
+    if (!authorize(config)) return config;
+    const token = await session.getAccessToken();
+    session.markActivity();
+    config.headers.set('Authorization', `Bearer ${token}`);
+    marked[ATTEMPT] = 'sent';
+    return config;
+  }
+
+  /** Retries a first attempt refused with 401 once, or gives the caller what it would have had. */
+  async function recover<T>(
+    config: Marked | undefined,
+    giveUp: () => T,
+  ): Promise<AxiosResponse | T> {
+    const used = attachedToken(config);
+    if (!config || used === undefined) return giveUp();
+    if (!replayableData(config.data)) {
+      // Not retried, but the session still learns that this token was refused.
+      session.handleUnauthorized(used).catch(() => undefined); // its outcome reaches subscribers as events
+      return giveUp();
+    }
+    const fresh = await session.handleUnauthorized(used);
+    const retry: Marked = { ...config, headers: new AxiosHeaders(config.headers) };
+    retry.headers.set('Authorization', `Bearer ${fresh}`);
+    retry[ATTEMPT] = 'retry';
+    return instance.request(retry);
+  }
+
+  const requestId = instance.interceptors.request.use(onRequest);
+  const responseId = instance.interceptors.response.use(
+    // A `validateStatus` that accepts 401 brings it here rather than to the error handler.
+    (response) => (response.status === 401 ? recover(response.config, () => response) : response),
+    (error: unknown) => {
+      if (!isAxiosError(error) || error.response?.status !== 401) throw error;
+      return recover(error.config, () => {
+        throw error;
+      });
+    },
+  );
+  let attached = true;
+  return () => {
+    if (!attached) return;
+    attached = false;
+    instance.interceptors.request.eject(requestId);
+    instance.interceptors.response.eject(responseId);
+  };
+}

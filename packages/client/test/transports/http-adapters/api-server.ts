@@ -1,0 +1,174 @@
+/**
+ * A real `node:http` server on 127.0.0.1 for the axios, Apollo and urql adapter tests: REST under
+ * `/api/...` and GraphQL over HTTP at `POST /graphql`, executed by `graphql` itself. Bearer tokens
+ * are checked with `isValid` (a test points it at its scripted token endpoint), and every request
+ * is recorded with the Authorization header it carried.
+ */
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { buildSchema, GraphQLError, graphql } from 'graphql';
+
+/**
+ * How `/graphql` answers an invalid token: `graphql` a 200 whose resolvers fail with
+ * `extensions.code: 'UNAUTHENTICATED'`; `http` a 401 (`application/json`);
+ * `http-graphql-response` a 401 with a GraphQL body typed `application/graphql-response+json`.
+ */
+export type GraphQLAuthFailure = 'graphql' | 'http' | 'http-graphql-response';
+
+export interface Seen {
+  readonly method: string;
+  readonly path: string;
+  readonly authorization: string | undefined;
+  readonly operationName: string | undefined;
+  readonly body: string;
+}
+
+export interface ApiServer {
+  readonly url: string;
+  readonly seen: Seen[];
+  authFailure: GraphQLAuthFailure;
+  /** Which bearer tokens are accepted. @default none */
+  isValid: (token: string) => boolean;
+  /** Times the `like` mutation's resolver ran (with a valid token). */
+  likes: number;
+  /** Clears `seen` and `likes` and goes back to the `graphql` failure mode. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const schema = buildSchema(`
+  type Item { id: Int!, name: String! }
+  type Query {
+    me: String!
+    item(id: Int!): Item!
+    "Fails with a FORBIDDEN error: an authorization failure no refresh can fix."
+    secret: String
+  }
+  type Mutation { like(id: Int!): Int! }
+`);
+
+interface Context {
+  authorized: boolean;
+}
+
+function requireAuth(context: Context): void {
+  if (!context.authorized) {
+    throw new GraphQLError('Not authenticated', { extensions: { code: 'UNAUTHENTICATED' } });
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function send(res: ServerResponse, status: number, body: unknown, type = 'application/json'): void {
+  const headers: Record<string, string> = { 'content-type': type };
+  if (status === 401) headers['www-authenticate'] = 'Bearer error="invalid_token"';
+  res.writeHead(status, headers).end(typeof body === 'string' ? body : JSON.stringify(body));
+}
+
+export async function startApiServer(): Promise<ApiServer> {
+  const api: Omit<ApiServer, 'url' | 'close'> = {
+    seen: [],
+    authFailure: 'graphql',
+    isValid: () => false,
+    likes: 0,
+    reset() {
+      api.seen.length = 0;
+      api.likes = 0;
+      api.authFailure = 'graphql';
+    },
+  };
+  const rootValue = {
+    me: (_args: unknown, context: Context) => {
+      requireAuth(context);
+      return 'ada';
+    },
+    item: ({ id }: { id: number }, context: Context) => {
+      requireAuth(context);
+      return { id, name: `item ${id}` };
+    },
+    secret: (_args: unknown, context: Context) => {
+      requireAuth(context);
+      throw new GraphQLError('Forbidden', { extensions: { code: 'FORBIDDEN' } });
+    },
+    like: (_args: { id: number }, context: Context) => {
+      requireAuth(context);
+      return ++api.likes;
+    },
+  };
+
+  async function graphqlRoute(req: IncomingMessage, res: ServerResponse, body: string) {
+    const { query, variables, operationName } = JSON.parse(body) as {
+      query: string;
+      variables?: Record<string, unknown>;
+      operationName?: string;
+    };
+    const authorized = api.isValid(bearer(req));
+    api.seen.push(record(req, body, operationName));
+    if (operationName === 'HttpForbidden') return send(res, 403, 'forbidden', 'text/plain');
+    if (!authorized && api.authFailure !== 'graphql') {
+      const errors = [{ message: 'Not authenticated', extensions: { code: 'UNAUTHENTICATED' } }];
+      const type =
+        api.authFailure === 'http' ? 'application/json' : 'application/graphql-response+json';
+      return send(res, 401, { errors }, type);
+    }
+    const result = await graphql({
+      schema,
+      source: query,
+      variableValues: variables,
+      operationName,
+      rootValue,
+      contextValue: { authorized } satisfies Context,
+    });
+    send(res, 200, result);
+  }
+
+  function restRoute(req: IncomingMessage, res: ServerResponse, body: string, path: string) {
+    api.seen.push(record(req, body, undefined));
+    if (path.startsWith('/api/forbidden')) return send(res, 403, { error: 'forbidden' });
+    if (path.startsWith('/api/broken')) return send(res, 500, { error: 'broken' });
+    if (!api.isValid(bearer(req))) return send(res, 401, { error: 'invalid_token' });
+    send(res, 200, { ok: true, path, body });
+  }
+
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    readBody(req)
+      .then((body) => {
+        if (path === '/graphql' && req.method === 'POST') return graphqlRoute(req, res, body);
+        if (path.startsWith('/api/')) return restRoute(req, res, body, path);
+        send(res, 404, { error: 'not_found' });
+      })
+      .catch((error: unknown) => send(res, 500, { error: String(error) }));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return Object.assign(api, {
+    url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  });
+}
+
+function bearer(req: IncomingMessage): string {
+  const header = req.headers.authorization ?? '';
+  return header.startsWith('Bearer ') ? header.slice(7) : '';
+}
+
+function record(req: IncomingMessage, body: string, operationName: string | undefined): Seen {
+  return {
+    method: req.method ?? 'GET',
+    path: req.url ?? '/',
+    authorization: req.headers.authorization,
+    operationName,
+    body,
+  };
+}
