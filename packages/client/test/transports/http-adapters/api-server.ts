@@ -12,7 +12,8 @@ import { buildSchema, GraphQLError, graphql } from 'graphql';
 /**
  * How `/graphql` answers an invalid token: `graphql` a 200 whose resolvers fail with
  * `extensions.code: 'UNAUTHENTICATED'`; `http` a 401 (`application/json`);
- * `http-graphql-response` a 401 with a GraphQL body typed `application/graphql-response+json`.
+ * `http-graphql-response` a 401 with a GraphQL body typed `application/graphql-response+json`
+ * whose error has no code.
  */
 export type GraphQLAuthFailure = 'graphql' | 'http' | 'http-graphql-response';
 
@@ -110,11 +111,14 @@ export async function startApiServer(): Promise<ApiServer> {
     const authorized = api.isValid(bearer(req));
     api.seen.push(record(req, body, operationName));
     if (operationName === 'HttpForbidden') return send(res, 403, 'forbidden', 'text/plain');
-    if (!authorized && api.authFailure !== 'graphql') {
+    if (!authorized && api.authFailure === 'http') {
       const errors = [{ message: 'Not authenticated', extensions: { code: 'UNAUTHENTICATED' } }];
-      const type =
-        api.authFailure === 'http' ? 'application/json' : 'application/graphql-response+json';
-      return send(res, 401, { errors }, type);
+      return send(res, 401, { errors });
+    }
+    if (!authorized && api.authFailure === 'http-graphql-response') {
+      // No error code: the status alone must say that the token was refused.
+      const errors = [{ message: 'Invalid token' }];
+      return send(res, 401, { errors }, 'application/graphql-response+json');
     }
     const result = await graphql({
       schema,

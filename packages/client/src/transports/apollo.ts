@@ -1,0 +1,131 @@
+/**
+ * `tokenkeeper/apollo`: an Apollo Client 4 link that gives each operation the session's live
+ * token, and retries it once after a refresh when the server refuses the token.
+ */
+import { ServerError } from '@apollo/client/errors';
+import { ApolloLink } from '@apollo/client/link';
+import { Observable } from '@apollo/client/utilities';
+import type { Session } from '../session.js';
+import { DEFAULT_UNAUTHENTICATED_CODES, hasUnauthenticatedError } from './graphql-auth-error.js';
+
+export interface AuthLinkOptions {
+  /**
+   * `extensions.code` values of GraphQL errors that mean the token was refused (the server
+   * answered 200 with errors). An HTTP 401 always counts.
+   * @default ['UNAUTHENTICATED']
+   */
+  unauthenticatedCodes?: readonly string[];
+}
+
+type Subscription = { unsubscribe(): void };
+
+function hasAuthorization(headers: unknown): boolean {
+  if (typeof headers !== 'object' || headers === null) return false;
+  return Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
+}
+
+/** An HTTP 401 that `HttpLink` turned into an error (a non-GraphQL or `application/json` body). */
+function isHttp401(error: unknown): boolean {
+  return ServerError.is(error) && error.statusCode === 401;
+}
+
+/**
+ * Creates a link that sets `Authorization: Bearer <live token>` in each operation's context
+ * headers and marks activity. When the server refuses the token, by HTTP 401 or by a GraphQL
+ * error whose `extensions.code` is `UNAUTHENTICATED`, it calls `session.handleUnauthorized` (one
+ * refresh however many operations fail together) and runs the operation once more with the token
+ * it gives back, before anything reaches the cache. A second refusal reaches the caller as is. When
+ * no token can be had, the operation is not sent and fails with the session's typed error itself
+ * (`SessionExpiredError`, `SignedOutError`, retryable `RefreshFailedError` / `OfflineError`):
+ * `client.query()` and `client.mutate()` reject with it, `useQuery` returns it as `error`.
+ *
+ * Place it before the terminating `HttpLink`. An operation whose context already has an
+ * `authorization` header is left alone. Subscriptions over WebSocket take their token from
+ * `tokenkeeper/graphql-ws`; this link is for the HTTP side of a `split`. An operation that
+ * failed as unauthenticated is sent again whole: a server should refuse the request before
+ * running any mutation resolver.
+ * @example
+ * import { ApolloClient, HttpLink, InMemoryCache } from '@apollo/client';
+ * import { ApolloLink } from '@apollo/client/link';
+ * import { createAuthLink } from 'tokenkeeper/apollo';
+ *
+ * const client = new ApolloClient({
+ *   cache: new InMemoryCache(),
+ *   link: ApolloLink.from([
+ *     createAuthLink(session),
+ *     new HttpLink({ uri: 'https://api.example.com/graphql' }),
+ *   ]),
+ * });
+ */
+export function createAuthLink(session: Session, options: AuthLinkOptions = {}): ApolloLink {
+  const codes = options.unauthenticatedCodes ?? DEFAULT_UNAUTHENTICATED_CODES;
+
+  function refused(operation: ApolloLink.Operation, result: ApolloLink.Result): boolean {
+    // A 401 with an `application/graphql-response+json` body arrives as a result, not an error.
+    const response = operation.getContext().response as { status?: number } | undefined;
+    if (response?.status === 401) return true;
+    const errors = 'errors' in result ? result.errors : undefined;
+    return hasUnauthenticatedError(errors, codes);
+  }
+
+  return new ApolloLink((operation, forward) => {
+    if (hasAuthorization(operation.getContext().headers)) return forward(operation);
+    return new Observable<ApolloLink.Result>((observer) => {
+      let closed = false;
+      const subscriptions: Subscription[] = [];
+
+      const fail = (error: unknown): void => {
+        if (!closed) observer.error(error);
+      };
+
+      const recover = (used: string): void => {
+        session.handleUnauthorized(used).then((fresh) => {
+          if (!closed) send(fresh, true);
+        }, fail);
+      };
+
+      function send(token: string, isRetry: boolean): void {
+        operation.setContext(({ headers }) => ({
+          headers: { ...headers, authorization: `Bearer ${token}` },
+        }));
+        // Only a refusal before anything reached the caller is retried; afterwards this attempt
+        // is either handed over to the retry or passed through as is.
+        let delivered = false;
+        let handedOver = false;
+        const handOver = (): void => {
+          handedOver = true;
+          recover(token);
+        };
+        subscriptions.push(
+          forward(operation).subscribe({
+            next(result) {
+              if (handedOver) return;
+              if (!isRetry && !delivered && refused(operation, result)) return handOver();
+              delivered = true;
+              observer.next(result);
+            },
+            error(error) {
+              if (handedOver) return;
+              if (!isRetry && !delivered && isHttp401(error)) return handOver();
+              observer.error(error);
+            },
+            complete() {
+              if (!handedOver) observer.complete();
+            },
+          }),
+        );
+      }
+
+      session.getAccessToken().then((token) => {
+        if (closed) return;
+        session.markActivity();
+        send(token, false);
+      }, fail);
+
+      return () => {
+        closed = true;
+        for (const subscription of subscriptions) subscription.unsubscribe();
+      };
+    });
+  });
+}
