@@ -9,7 +9,7 @@ import {
 } from '@apollo/client';
 import { ApolloLink } from '@apollo/client/link';
 import { isSessionExpiredError, type Session, SessionExpiredError } from 'tokenkeeper';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAuthLink } from '../../src/transports/apollo.js';
 import { MINUTE, outcome } from '../harness.js';
 import {
@@ -66,8 +66,8 @@ function apolloClient(session: Session): ApolloClient {
   });
 }
 
-function setup(options: { idleTimeout?: number } = {}) {
-  const rig = createRig(server, options);
+function setup(options: { idleTimeout?: number } = {}, refreshLatency = 0) {
+  const rig = createRig(server, options, { latency: refreshLatency });
   const client = apolloClient(rig.session);
   const item = (id: number) =>
     client.query({ query: ITEM, variables: { id }, fetchPolicy: 'no-cache' });
@@ -111,9 +111,7 @@ describe('createAuthLink with a real ApolloClient and HttpLink', () => {
       expect(seen.filter((h) => h === `Bearer ${fresh}`)).toHaveLength(30);
       // Each operation went out exactly twice, the second time with the new token.
       for (let i = 0; i < 20; i++) {
-        const sent = server.seen.filter(
-          (s) => s.operationName === 'Item' && s.body.includes(`"id":${i}}`),
-        );
+        const sent = server.seen.filter((s) => s.operationName === 'Item' && s.variables?.id === i);
         expect(sent.map((s) => s.authorization)).toEqual([`Bearer ${old}`, `Bearer ${fresh}`]);
       }
     });
@@ -187,5 +185,22 @@ describe('createAuthLink with a real ApolloClient and HttpLink', () => {
     );
     expect(CombinedGraphQLErrors.is(result.error)).toBe(true);
     expect(authorizations(server)).toEqual(['Basic abc']);
+  });
+
+  it('sends nothing more for an operation unsubscribed while its refresh runs', async () => {
+    const { clock, endpoint, session, client, signIn } = setup({}, 1000);
+    await signIn();
+    endpoint.rejectAccessTokens();
+    const seen: unknown[] = [];
+    const subscription = client
+      .watchQuery({ query: ME, fetchPolicy: 'network-only' })
+      .subscribe((result) => seen.push(result));
+    await vi.waitFor(() => expect(session.getSnapshot().refreshing).toBe(true));
+    subscription.unsubscribe();
+    await clock.advance(1000);
+    expect(session.getSnapshot().refreshing).toBe(false);
+    expect(endpoint.refreshCount).toBe(1);
+    expect(server.seen).toHaveLength(1);
+    expect(seen.filter((r) => (r as { loading?: boolean }).loading === false)).toEqual([]);
   });
 });

@@ -70,6 +70,7 @@ describe('attachAxios against a real HTTP server', () => {
     );
     expect(res.status).toBe(200);
     expect(a.seen.map((s) => s.body)).toEqual(['{"like":true}', '{"like":true}']);
+    expect(a.seen.map((s) => s.trace)).toEqual(['1', '1']);
   });
 
   it('gives the caller the second 401 as is, without a second retry or refresh', async () => {

@@ -1,6 +1,6 @@
 /**
  * A real `node:http` server on 127.0.0.1 for the axios, Apollo and urql adapter tests: REST under
- * `/api/...` and GraphQL over HTTP at `POST /graphql`, executed by `graphql` itself. Bearer tokens
+ * `/api/...` and GraphQL over HTTP at `/graphql` (POST, or GET for queries), executed by `graphql` itself. Bearer tokens
  * are checked with `isValid` (a test points it at its scripted token endpoint), and every request
  * is recorded with the Authorization header it carried.
  */
@@ -21,7 +21,10 @@ export interface Seen {
   readonly method: string;
   readonly path: string;
   readonly authorization: string | undefined;
+  /** The `x-trace` header: shows that a caller's own headers got through. */
+  readonly trace: string | undefined;
   readonly operationName: string | undefined;
+  readonly variables: Record<string, unknown> | undefined;
   readonly body: string;
 }
 
@@ -103,13 +106,9 @@ export async function startApiServer(): Promise<ApiServer> {
   };
 
   async function graphqlRoute(req: IncomingMessage, res: ServerResponse, body: string) {
-    const { query, variables, operationName } = JSON.parse(body) as {
-      query: string;
-      variables?: Record<string, unknown>;
-      operationName?: string;
-    };
+    const { query, variables, operationName } = graphqlParams(req, body);
     const authorized = api.isValid(bearer(req));
-    api.seen.push(record(req, body, operationName));
+    api.seen.push(record(req, body, { operationName, variables }));
     if (operationName === 'HttpForbidden') return send(res, 403, 'forbidden', 'text/plain');
     if (!authorized && api.authFailure === 'http') {
       const errors = [{ message: 'Not authenticated', extensions: { code: 'UNAUTHENTICATED' } }];
@@ -132,7 +131,7 @@ export async function startApiServer(): Promise<ApiServer> {
   }
 
   function restRoute(req: IncomingMessage, res: ServerResponse, body: string, path: string) {
-    api.seen.push(record(req, body, undefined));
+    api.seen.push(record(req, body, {}));
     if (path.startsWith('/api/forbidden')) return send(res, 403, { error: 'forbidden' });
     if (path.startsWith('/api/broken')) return send(res, 500, { error: 'broken' });
     if (!api.isValid(bearer(req))) return send(res, 401, { error: 'invalid_token' });
@@ -143,7 +142,8 @@ export async function startApiServer(): Promise<ApiServer> {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     readBody(req)
       .then((body) => {
-        if (path === '/graphql' && req.method === 'POST') return graphqlRoute(req, res, body);
+        // POST, and GET for queries (urql's default `preferGetMethod: 'within-url-limit'`).
+        if (path === '/graphql') return graphqlRoute(req, res, body);
         if (path.startsWith('/api/')) return restRoute(req, res, body, path);
         send(res, 404, { error: 'not_found' });
       })
@@ -162,17 +162,40 @@ export async function startApiServer(): Promise<ApiServer> {
   });
 }
 
+interface GraphQLParams {
+  query: string;
+  variables?: Record<string, unknown>;
+  operationName?: string;
+}
+
+function graphqlParams(req: IncomingMessage, body: string): GraphQLParams {
+  if (req.method === 'POST') return JSON.parse(body) as GraphQLParams;
+  const search = new URL(req.url ?? '/', 'http://x').searchParams;
+  const variables = search.get('variables');
+  return {
+    query: search.get('query') ?? '',
+    variables: variables ? (JSON.parse(variables) as Record<string, unknown>) : undefined,
+    operationName: search.get('operationName') ?? undefined,
+  };
+}
+
 function bearer(req: IncomingMessage): string {
   const header = req.headers.authorization ?? '';
   return header.startsWith('Bearer ') ? header.slice(7) : '';
 }
 
-function record(req: IncomingMessage, body: string, operationName: string | undefined): Seen {
+function record(
+  req: IncomingMessage,
+  body: string,
+  graphql: { operationName?: string; variables?: Record<string, unknown> },
+): Seen {
   return {
     method: req.method ?? 'GET',
     path: req.url ?? '/',
     authorization: req.headers.authorization,
-    operationName,
+    trace: req.headers['x-trace'] as string | undefined,
+    operationName: graphql.operationName,
+    variables: graphql.variables,
     body,
   };
 }

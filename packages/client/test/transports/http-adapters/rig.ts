@@ -3,12 +3,20 @@
  * (whose `isValid` the API server consults), and a session refreshing through it.
  */
 import { createSession, type SessionOptions } from 'tokenkeeper';
-import { createTokenEndpoint, createVirtualClock } from 'tokenkeeper/testing';
+import {
+  createTokenEndpoint,
+  createVirtualClock,
+  type TokenEndpointOptions,
+} from 'tokenkeeper/testing';
 import type { ApiServer } from './api-server.js';
 
-export function createRig(server: ApiServer, options: Partial<SessionOptions> = {}) {
+export function createRig(
+  server: ApiServer,
+  options: Partial<SessionOptions> = {},
+  endpointOptions: Partial<TokenEndpointOptions> = {},
+) {
   const clock = createVirtualClock();
-  const endpoint = createTokenEndpoint({ clock });
+  const endpoint = createTokenEndpoint({ clock, ...endpointOptions });
   server.isValid = (token) => endpoint.isValid(token);
   const session = createSession({ clock, refresh: endpoint.refresh, ...options });
   return {
