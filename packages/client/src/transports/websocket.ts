@@ -1,0 +1,269 @@
+/**
+ * `tokenkeeper/websocket`: a reconnecting WebSocket that authenticates with the live token.
+ */
+import { type Clock, systemClock } from '../clock.js';
+import { ConfigError, isTokenkeeperError } from '../errors.js';
+import type { Session } from '../session.js';
+import {
+  REAUTHENTICATE_CLOSE_CODE,
+  reconnectDelay,
+  SESSION_ENDED_CLOSE_CODE,
+  TOKEN_EXPIRED_CLOSE_CODE,
+  TOKEN_REFUSED_CLOSE_CODE,
+} from './socket-auth.js';
+
+/** The WebSocket surface used: the browser's `WebSocket` and `ws` both fit. */
+export interface WebSocketLike {
+  readonly readyState: number;
+  send(data: string | ArrayBufferLike | ArrayBufferView | Blob): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+}
+
+export type WebSocketConstructor = new (
+  url: string,
+  protocols?: string | string[],
+  options?: { headers?: Record<string, string> },
+) => WebSocketLike;
+
+/**
+ * How the token reaches the server:
+ * - `message` (default): a first message `{"type":"auth","token":...}` after open, and the same
+ *   message again after every refresh (in-band re-authentication, no reconnect);
+ * - `protocol`: a subprotocol `bearer.<token>` offered beside yours (works in browsers);
+ * - `header`: an `Authorization: Bearer` header (Node's `ws` only; browsers cannot set headers).
+ * `protocol` and `header` reconnect after every refresh.
+ */
+export type WebSocketAuthMode = 'message' | 'protocol' | 'header';
+
+export interface AuthWebSocketOptions {
+  url: string | URL;
+  /** @default 'message' */
+  auth?: WebSocketAuthMode;
+  /** `message` mode: the auth message. @default (token) => JSON.stringify({ type: 'auth', token }) */
+  authMessage?: (token: string) => string;
+  /** Your own subprotocols. */
+  protocols?: readonly string[];
+  /** @default globalThis.WebSocket (pass `WebSocket` from 'ws' in Node) */
+  WebSocket?: WebSocketConstructor;
+  /** Close codes meaning "token refused or expired": one refresh, then reconnect at once. @default [4440, 4403] */
+  authCloseCodes?: readonly number[];
+  /** @default systemClock */
+  clock?: Clock;
+  /** @default Math.random */
+  random?: () => number;
+}
+
+export type AuthWebSocketEvent =
+  | { type: 'open'; reconnect: boolean }
+  | { type: 'message'; data: unknown }
+  | { type: 'reauthenticated' }
+  | { type: 'close'; code: number; reason: string; willReconnect: boolean; retryIn?: number }
+  | { type: 'ended'; error: unknown };
+
+export interface AuthWebSocket {
+  /** Sends on the open socket; returns false (nothing sent) while not connected. */
+  send(data: string | ArrayBufferLike | ArrayBufferView | Blob): boolean;
+  /** Closes for good. */
+  close(code?: number, reason?: string): void;
+  /** `connecting`, `open`, `reconnecting` (waiting to), or `closed` (for good). */
+  readonly state: 'connecting' | 'open' | 'reconnecting' | 'closed';
+  on(listener: (event: AuthWebSocketEvent) => void): () => void;
+}
+
+const OPEN = 1;
+/** A token refused again within this many ms of the refresh it came from is not refreshed again. */
+const FRESH_TOKEN_WINDOW = 10_000;
+
+/**
+ * A WebSocket that always carries the live token, for the seed-003 failure: a socket that kept
+ * reconnecting with a token captured before a refresh. Every (re)connect reads the current token;
+ * after every refresh it re-authenticates; a close with 4440 (expired) or 4403 (refused) costs one
+ * refresh and an immediate reconnect; network drops reconnect with jittered backoff; when the
+ * session ends it closes for good (`ended` event with the session's typed error). While it is
+ * active it holds the session (`retain()`), so the token is refreshed ahead of its expiry.
+ * @example
+ * import WebSocket from 'ws'; // browsers: omit
+ * import { createAuthWebSocket } from 'tokenkeeper/websocket';
+ *
+ * const socket = createAuthWebSocket(session, { url: 'wss://api.example.com/ws', WebSocket });
+ * socket.on((event) => {
+ *   if (event.type === 'message') console.log(event.data);
+ *   if (event.type === 'ended') showSignIn();
+ * });
+ * socket.send(JSON.stringify({ type: 'subscribe', topic: 'prices' }));
+ */
+export function createAuthWebSocket(
+  session: Session,
+  options: AuthWebSocketOptions,
+): AuthWebSocket {
+  const found = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+  if (!found) {
+    throw new ConfigError(
+      'createAuthWebSocket needs a WebSocket implementation (pass `ws` in Node)',
+    );
+  }
+  const Impl: WebSocketConstructor = found;
+  const mode = options.auth ?? 'message';
+  const authMessage =
+    options.authMessage ?? ((token: string) => JSON.stringify({ type: 'auth', token }));
+  const authCodes = new Set(
+    options.authCloseCodes ?? [TOKEN_EXPIRED_CLOSE_CODE, TOKEN_REFUSED_CLOSE_CODE],
+  );
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? Math.random;
+  const url = String(options.url);
+  const listeners = new Set<(event: AuthWebSocketEvent) => void>();
+  const release = session.retain();
+
+  let state: AuthWebSocket['state'] = 'connecting';
+  // Read through a function: the state changes while connect() awaits a token.
+  const isClosed = () => state === 'closed';
+  let socket: WebSocketLike | undefined;
+  let usedToken: string | undefined;
+  let attempts = 0; // consecutive failed connections, for the backoff
+  // When the token was last refreshed because the server refused it: if the server refuses the
+  // fresh token right away too, refreshing again would only loop.
+  let refreshedForAuthAt: number | undefined;
+  let retryTimer: unknown;
+  let opened = false;
+
+  const emit = (event: AuthWebSocketEvent) => {
+    for (const listener of [...listeners]) listener(event);
+  };
+
+  function end(error: unknown, code = SESSION_ENDED_CLOSE_CODE, reason = 'session ended'): void {
+    if (state === 'closed') return;
+    state = 'closed';
+    if (retryTimer !== undefined) clock.clearTimeout(retryTimer);
+    const open = socket;
+    socket = undefined;
+    if (open && open.readyState <= OPEN) open.close(code, reason);
+    stopFollowing();
+    release();
+    emit({ type: 'ended', error });
+  }
+
+  function schedule(delay: number): void {
+    state = 'reconnecting';
+    retryTimer = clock.setTimeout(() => {
+      retryTimer = undefined;
+      void connect();
+    }, delay);
+  }
+
+  async function connect(): Promise<void> {
+    if (state === 'closed') return;
+    state = 'connecting';
+    let token: string;
+    try {
+      token = await session.getAccessToken();
+    } catch (error) {
+      if (isTokenkeeperError(error) && error.retryable) {
+        attempts++;
+        schedule(reconnectDelay(attempts, random));
+      } else end(error);
+      return;
+    }
+    if (isClosed()) return;
+    usedToken = token;
+    const protocols = [...(options.protocols ?? [])];
+    if (mode === 'protocol') protocols.push(`bearer.${token}`);
+    const headers = mode === 'header' ? { authorization: `Bearer ${token}` } : undefined;
+    const next = new Impl(
+      url,
+      protocols.length > 0 ? protocols : undefined,
+      headers && { headers },
+    );
+    socket = next;
+    next.onopen = () => {
+      if (socket !== next) return;
+      if (mode === 'message') next.send(authMessage(token));
+      state = 'open';
+      emit({ type: 'open', reconnect: opened });
+      opened = true;
+    };
+    next.onmessage = (event) => {
+      if (socket !== next) return;
+      attempts = 0; // the server talks to us: this connection is good
+      emit({ type: 'message', data: event.data });
+    };
+    next.onerror = () => undefined; // a close always follows; it decides what happens
+    next.onclose = (event) => {
+      if (socket !== next) return;
+      socket = undefined;
+      void afterClose(event.code, event.reason, token);
+    };
+  }
+
+  async function afterClose(code: number, reason: string, token: string): Promise<void> {
+    if (state === 'closed') return;
+    if (code === REAUTHENTICATE_CLOSE_CODE) {
+      emit({ type: 'close', code, reason, willReconnect: true, retryIn: 0 });
+      return void connect();
+    }
+    const refusedAgain =
+      refreshedForAuthAt !== undefined && clock.now() - refreshedForAuthAt < FRESH_TOKEN_WINDOW;
+    if (authCodes.has(code) && !refusedAgain) {
+      emit({ type: 'close', code, reason, willReconnect: true, retryIn: 0 });
+      try {
+        await session.handleUnauthorized(token);
+        refreshedForAuthAt = clock.now();
+      } catch (error) {
+        if (!(isTokenkeeperError(error) && error.retryable)) return end(error);
+      }
+      return void connect();
+    }
+    // A network drop, or a fresh token refused again: back off instead of refreshing in a loop.
+    attempts++;
+    const delay = reconnectDelay(attempts, random);
+    emit({ type: 'close', code, reason, willReconnect: true, retryIn: delay });
+    schedule(delay);
+  }
+
+  const stopFollowing = session.subscribe((event) => {
+    if (event.type === 'expired' || event.type === 'signedOut') {
+      session.getAccessToken().catch((error: unknown) => end(error));
+      return;
+    }
+    if (event.type !== 'refreshed' || !socket || socket.readyState !== OPEN) return;
+    const open = socket;
+    if (mode === 'message') {
+      // In-band: the server re-verifies and moves the socket's deadline; no gap, no reconnect.
+      session.getAccessToken().then(
+        (token) => {
+          if (socket !== open || token === usedToken) return;
+          usedToken = token;
+          open.send(authMessage(token));
+          emit({ type: 'reauthenticated' });
+        },
+        () => undefined, // the session ended meanwhile: its own event closes the socket
+      );
+    } else {
+      open.close(REAUTHENTICATE_CLOSE_CODE, 'token refreshed');
+    }
+  });
+
+  void connect();
+
+  return {
+    send(data) {
+      if (!socket || socket.readyState !== OPEN || state !== 'open') return false;
+      socket.send(data);
+      return true;
+    },
+    close(code = 1000, reason = 'closed') {
+      end(undefined, code, reason);
+    },
+    get state() {
+      return state;
+    },
+    on(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
