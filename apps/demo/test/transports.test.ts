@@ -1,0 +1,212 @@
+import { SessionExpiredError } from 'tokenkeeper';
+import { createFetch } from 'tokenkeeper/fetch';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { openLiveSockets } from './sockets.js';
+import { type Stack, startStack } from './stack.js';
+
+const SECOND = 1000;
+let stack: Stack | undefined;
+afterEach(async () => {
+  await stack?.close();
+  stack = undefined;
+});
+
+const waitFor = (check: () => void) => vi.waitFor(check, { timeout: 10_000, interval: 10 });
+
+/** The latest accepted authentication per socket transport, as the server saw it. */
+function latestSocketAuth(s: Stack) {
+  const latest: Record<string, string> = {};
+  for (const record of s.api.authLog.records) {
+    if (record.accepted && record.transport !== 'http' && record.transport !== 'graphql') {
+      latest[record.transport] = record.fingerprint;
+    }
+  }
+  return latest;
+}
+
+async function connected(s: Stack, live: ReturnType<typeof openLiveSockets>) {
+  await waitFor(() => {
+    expect(s.api.counts()).toEqual({ graphqlWs: 1, ws: 1, socketIo: 1 });
+    expect(live.wsEvents.some((e) => e.type === 'message')).toBe(true); // the raw socket said ready
+    expect(live.socketIoConnected()).toBe(true);
+  });
+}
+
+async function everyoneGets(s: Stack, live: ReturnType<typeof openLiveSockets>) {
+  const { seq } = s.api.tick();
+  await waitFor(() => {
+    expect(live.seen.graphqlWs).toContain(seq);
+    expect(live.seen.ws).toContain(seq);
+    expect(live.seen.socketIo).toContain(seq);
+  });
+  return seq;
+}
+
+describe('one live token for REST, GraphQL and WebSocket (issue 4)', () => {
+  it('parity: the token expires, 20 concurrent mixed operations and live subscriptions: one refresh, no failure', async () => {
+    stack = await startStack();
+    const session = stack.session();
+    await session.signIn(await stack.login());
+    const live = openLiveSockets(session, stack.wsUrl, stack.clock);
+    await connected(stack, live);
+    await everyoneGets(stack, live);
+
+    const api = createFetch(session, { origins: [stack.apiUrl] });
+    stack.clock.jump(61 * SECOND); // the device slept: the token expired, no timer has fired yet
+    const operations = Array.from({ length: 20 }, (_, i) =>
+      i % 2 === 0
+        ? api(`${stack!.apiUrl}/api/items/${i}`)
+        : api(`${stack!.apiUrl}/graphql`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ query: '{ me { sub } items { id } }' }),
+          }),
+    );
+    await stack.clock.advance(0); // overdue timers fire now: the server closes the expired sockets
+    const responses = await Promise.all(operations);
+    expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
+    for (const response of responses.filter((_, i) => i % 2 === 1)) {
+      expect(((await response.json()) as { errors?: unknown }).errors).toBeUndefined();
+    }
+    await connected(stack, live);
+    const fresh = session.getSnapshot().fingerprint!;
+    await waitFor(() =>
+      expect(latestSocketAuth(stack!)).toEqual({
+        'graphql-ws': fresh,
+        ws: fresh,
+        'socket.io': fresh,
+      }),
+    );
+    await everyoneGets(stack, live);
+    expect(await stack.audit('rotate')).toHaveLength(1);
+    expect(
+      stack.api.authLog.records
+        .filter((r) => r.transport === 'http' || r.transport === 'graphql')
+        .every((r) => r.accepted),
+    ).toBe(true);
+    expect(live.graphqlErrors).toEqual([]);
+    await live.close();
+  });
+
+  it('stale-token regression (seed 003), proactive: after the refresh every socket carries the new token', async () => {
+    stack = await startStack();
+    const session = stack.session();
+    await session.signIn(await stack.login());
+    const live = openLiveSockets(session, stack.wsUrl, stack.clock);
+    await connected(stack, live);
+    const first = session.getSnapshot().fingerprint!;
+    expect(latestSocketAuth(stack)).toEqual({ 'graphql-ws': first, ws: first, 'socket.io': first });
+    // Live sockets hold the session: the refresh runs ahead of expiry (60 s token, 5 s lead).
+    await stack.clock.advance(55 * SECOND);
+    await waitFor(() => expect(session.getSnapshot().fingerprint).not.toBe(first));
+    const second = session.getSnapshot().fingerprint!;
+    await waitFor(() =>
+      expect(latestSocketAuth(stack!)).toEqual({
+        'graphql-ws': second,
+        ws: second,
+        'socket.io': second,
+      }),
+    );
+    expect(live.wsEvents.some((e) => e.type === 'reauthenticated')).toBe(true); // in-band, no reconnect
+    // Past the first token's expiry nothing is closed for expiry: every socket moved on.
+    await stack.clock.advance(10 * SECOND);
+    await connected(stack, live);
+    await everyoneGets(stack, live);
+    expect(live.wsEvents.filter((e) => e.type === 'close' && e.code === 4440)).toHaveLength(0);
+    expect(await stack.audit('rotate')).toHaveLength(1);
+    await live.close();
+  });
+
+  it('stale-token regression (seed 003), reactive: a REST 401 refreshes, and the sockets follow', async () => {
+    stack = await startStack();
+    const skewed = await stack.resourceApi(45 * SECOND); // a REST backend whose clock runs 45 s fast
+    const session = stack.session();
+    await session.signIn(await stack.login());
+    const live = openLiveSockets(session, stack.wsUrl, stack.clock);
+    await connected(stack, live);
+    const first = session.getSnapshot().fingerprint!;
+    await stack.clock.advance(20 * SECOND); // the skewed backend now thinks the token expired
+    const api = createFetch(session, { origins: [skewed.url] });
+    const response = await api(`${skewed.url}/api/me`);
+    expect(response.status).toBe(200); // after one 401, one refresh and one retry
+    expect(skewed.api.authLog.records.map((r) => r.accepted)).toEqual([false, true]);
+    const second = session.getSnapshot().fingerprint!;
+    expect(second).not.toBe(first);
+    await waitFor(() =>
+      expect(latestSocketAuth(stack!)).toEqual({
+        'graphql-ws': second,
+        ws: second,
+        'socket.io': second,
+      }),
+    );
+    await everyoneGets(stack, live);
+    expect(await stack.audit('rotate')).toHaveLength(1);
+    await live.close();
+  });
+
+  it('a subscription started before a refresh keeps delivering after the reconnect', async () => {
+    stack = await startStack();
+    const session = stack.session();
+    await session.signIn(await stack.login());
+    const live = openLiveSockets(session, stack.wsUrl, stack.clock);
+    await connected(stack, live);
+    const before = await everyoneGets(stack, live);
+    for (let round = 0; round < 3; round++) {
+      await stack.clock.advance(56 * SECOND); // a proactive refresh each round
+      await waitFor(() =>
+        expect(latestSocketAuth(stack!)['graphql-ws']).toBe(session.getSnapshot().fingerprint),
+      );
+      await connected(stack, live);
+      await everyoneGets(stack, live);
+    }
+    const after = await everyoneGets(stack, live);
+    for (const seqs of Object.values(live.seen)) {
+      expect(seqs[0]).toBe(before);
+      expect(seqs.at(-1)).toBe(after);
+      expect(new Set(seqs).size).toBe(seqs.length); // never delivered twice
+      expect([...seqs].sort((a, b) => a - b)).toEqual(seqs); // in order
+    }
+    expect(await stack.audit('rotate')).toHaveLength(3);
+    expect(live.graphqlErrors).toEqual([]);
+    await live.close();
+  });
+
+  it('session expiry closes the sockets for good and rejects pending operations with SessionExpiredError', async () => {
+    stack = await startStack();
+    const session = stack.session();
+    const tokens = await stack.login();
+    await session.signIn(tokens);
+    const live = openLiveSockets(session, stack.wsUrl, stack.clock);
+    await connected(stack, live);
+    // The family is revoked server-side (say, the user signed out everywhere).
+    const revoked = await fetch(`${stack.token.url}/oauth/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: String(tokens.refresh_token) }),
+    });
+    expect(revoked.status).toBe(200);
+    stack.clock.jump(61 * SECOND);
+    const api = createFetch(session, { origins: [stack.apiUrl] });
+    const pending = Array.from({ length: 5 }, () =>
+      api(`${stack!.apiUrl}/api/me`).catch((error: unknown) => error),
+    );
+    await stack.clock.advance(0);
+    const results = await Promise.all(pending);
+    for (const result of results) expect(result).toBeInstanceOf(SessionExpiredError);
+    expect(session.getSnapshot().status).toBe('expired');
+    await waitFor(() => {
+      expect(stack!.api.counts()).toEqual({ graphqlWs: 0, ws: 0, socketIo: 0 });
+      expect(live.graphqlErrors).toHaveLength(1);
+      expect(live.wsEvents.some((e) => e.type === 'ended')).toBe(true);
+    });
+    expect(live.graphqlErrors[0]).toBeInstanceOf(SessionExpiredError);
+    const ended = live.wsEvents.find((e) => e.type === 'ended') as { error: unknown };
+    expect(ended.error).toBeInstanceOf(SessionExpiredError);
+    // Nothing tries again: time passes and no socket comes back.
+    await stack.clock.advance(120 * SECOND);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(stack.api.counts()).toEqual({ graphqlWs: 0, ws: 0, socketIo: 0 });
+    expect(live.socketIoConnected()).toBe(false);
+    await live.close();
+  });
+});
