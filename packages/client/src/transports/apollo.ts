@@ -19,9 +19,16 @@ export interface AuthLinkOptions {
 
 type Subscription = { unsubscribe(): void };
 
-function hasAuthorization(headers: unknown): boolean {
+/** Context key holding the header this link set, to tell it from one the caller set. */
+const OWN_HEADER = 'tokenkeeperAuthorization';
+
+/** An `authorization` header in the context that this link did not set (an earlier pass may have). */
+function callerAuthorization(context: Readonly<ApolloLink.OperationContext>): boolean {
+  const headers: unknown = context.headers;
   if (typeof headers !== 'object' || headers === null) return false;
-  return Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
+  return Object.entries(headers).some(
+    ([name, value]) => name.toLowerCase() === 'authorization' && value !== context[OWN_HEADER],
+  );
 }
 
 /** An HTTP 401 that `HttpLink` turned into an error (a non-GraphQL or `application/json` body). */
@@ -39,8 +46,9 @@ function isHttp401(error: unknown): boolean {
  * (`SessionExpiredError`, `SignedOutError`, retryable `RefreshFailedError` / `OfflineError`):
  * `client.query()` and `client.mutate()` reject with it, `useQuery` returns it as `error`.
  *
- * Place it before the terminating `HttpLink`. An operation whose context already has an
- * `authorization` header is left alone. Subscriptions over WebSocket take their token from
+ * Place it before the terminating `HttpLink` (and after a `RetryLink`, whose attempts then each
+ * get the live token). An operation whose context has its own `authorization` header is left
+ * alone. Subscriptions over WebSocket take their token from
  * `tokenkeeper/graphql-ws`; this link is for the HTTP side of a `split`. An operation that
  * failed as unauthenticated is sent again whole: a server should refuse the request before
  * running any mutation resolver.
@@ -69,7 +77,7 @@ export function createAuthLink(session: Session, options: AuthLinkOptions = {}):
   }
 
   return new ApolloLink((operation, forward) => {
-    if (hasAuthorization(operation.getContext().headers)) return forward(operation);
+    if (callerAuthorization(operation.getContext())) return forward(operation);
     return new Observable<ApolloLink.Result>((observer) => {
       let closed = false;
       const subscriptions: Subscription[] = [];
@@ -85,8 +93,10 @@ export function createAuthLink(session: Session, options: AuthLinkOptions = {}):
       };
 
       function send(token: string, isRetry: boolean): void {
+        const authorization = `Bearer ${token}`;
         operation.setContext(({ headers }) => ({
-          headers: { ...headers, authorization: `Bearer ${token}` },
+          headers: { ...headers, authorization },
+          [OWN_HEADER]: authorization,
         }));
         // Only a refusal before anything reached the caller is retried; afterwards this attempt
         // is either handed over to the retry or passed through as is.

@@ -62,7 +62,8 @@ function attachedToken(config: Marked | undefined): string | undefined {
  *
  * The session's refresh must not go through this instance: use `oauth2Refresh` (its own
  * fetch) or a separate axios instance, or a rejected token would try to refresh through itself.
- * A request that already has an `Authorization` header keeps it and is left alone.
+ * A request that already has its own `Authorization` header keeps it and is left alone; a config
+ * this adapter authorized that another library sends again (axios-retry) gets the live token.
  * @returns detach: removes both interceptors.
  * @example
  * import axios from 'axios';
@@ -106,8 +107,11 @@ export function attachAxios(
   ): Promise<InternalAxiosRequestConfig> {
     const marked = config as Marked;
     if (marked[ATTEMPT] === 'retry') return config; // carries the token handleUnauthorized gave
-    if (config.headers.has('authorization')) return config; // the caller chose its credentials
-    if (!authorize(config)) return config;
+    // `sent`: another library (axios-retry...) re-sends a config this adapter already authorized;
+    // it gets the live token. Otherwise an Authorization header is the caller's own choice.
+    if (marked[ATTEMPT] !== 'sent') {
+      if (config.headers.has('authorization') || !authorize(config)) return config;
+    }
     const token = await session.getAccessToken();
     session.markActivity();
     config.headers.set('Authorization', `Bearer ${token}`);

@@ -73,7 +73,8 @@ const isOperation = (value: Operation | OperationResult): value is Operation =>
  * `RefreshFailedError` / `OfflineError`); urql results resolve, they do not reject.
  *
  * Place it after `cacheExchange` (cached results need no token) and before `fetchExchange`. An
- * operation whose `fetchOptions` already carry an `authorization` header is left alone.
+ * operation whose `fetchOptions` carry its own `authorization` header is left alone; one sent
+ * again with the context of an earlier attempt (retryExchange) gets the live token.
  * Subscriptions get the header too, for `fetchSubscriptions`, but are not re-run; over WebSocket
  * they take their token from `tokenkeeper/graphql-ws`. Needs `wonka`, which `@urql/core` installs.
  * @example
@@ -105,7 +106,11 @@ export function tokenkeeperExchange(
 
   // The session rejects only with its typed errors, which become the result's `networkError`.
   async function firstAttempt(operation: Operation): Promise<Operation | OperationResult> {
-    if (new Headers(requestInit(operation).headers).has('authorization')) return operation;
+    // A header this exchange set earlier (an operation re-executed with its old context, as
+    // retryExchange does) is replaced by the live token; any other is the caller's choice.
+    const header = new Headers(requestInit(operation).headers).get('authorization');
+    const own = operation.context[ATTEMPT] as Attempt | undefined;
+    if (header !== null && header !== (own && `Bearer ${own.token}`)) return operation;
     try {
       const token = await session.getAccessToken();
       session.markActivity();

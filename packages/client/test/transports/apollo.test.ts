@@ -8,6 +8,7 @@ import {
   type TypedDocumentNode,
 } from '@apollo/client';
 import { ApolloLink } from '@apollo/client/link';
+import { RetryLink } from '@apollo/client/link/retry';
 import { isSessionExpiredError, type Session, SessionExpiredError } from 'tokenkeeper';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAuthLink } from '../../src/transports/apollo.js';
@@ -202,5 +203,35 @@ describe('createAuthLink with a real ApolloClient and HttpLink', () => {
     expect(endpoint.refreshCount).toBe(1);
     expect(server.seen).toHaveLength(1);
     expect(seen.filter((r) => (r as { loading?: boolean }).loading === false)).toEqual([]);
+  });
+
+  it('gives the live token to an operation that a RetryLink before it runs again', async () => {
+    const { session, signIn } = setup();
+    const old = await signIn();
+    const retry = new RetryLink({
+      delay: () => 0,
+      attempts: {
+        max: 2,
+        retryIf: async (error) => {
+          if (!ServerError.is(error) || error.statusCode !== 503) return false;
+          await session.refresh();
+          return true;
+        },
+      },
+    });
+    const client = new ApolloClient({
+      cache: new InMemoryCache(),
+      link: ApolloLink.from([
+        retry,
+        createAuthLink(session),
+        new HttpLink({ uri: `${server.url}/graphql` }),
+      ]),
+    });
+    server.unavailable = 1;
+    const { data } = await client.query({ query: ME, fetchPolicy: 'no-cache' });
+    expect(data).toEqual({ me: 'ada' });
+    const fresh = await session.getAccessToken();
+    expect(fresh).not.toBe(old);
+    expect(authorizations(server)).toEqual([`Bearer ${old}`, `Bearer ${fresh}`]);
   });
 });

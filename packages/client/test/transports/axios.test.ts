@@ -183,4 +183,20 @@ describe('attachAxios against a real HTTP server', () => {
     expect((result.error as AxiosError).response?.status).toBe(401);
     expect(authorizations(a)).toEqual([undefined]);
   });
+
+  it('gives the live token to a config that another library re-sends (as axios-retry does)', async () => {
+    const { session, api, signIn } = setup();
+    const old = await signIn();
+    // Registered after attachAxios, like a retry library: re-sends a 503 once, after a refresh.
+    api.interceptors.response.use(undefined, async (error: AxiosError) => {
+      if (error.response?.status !== 503 || !error.config) throw error;
+      await session.refresh();
+      return api.request(error.config);
+    });
+    a.unavailable = 1;
+    expect((await api.get('/api/flaky')).status).toBe(200);
+    const fresh = await session.getAccessToken();
+    expect(fresh).not.toBe(old);
+    expect(authorizations(a)).toEqual([`Bearer ${old}`, `Bearer ${fresh}`]);
+  });
 });

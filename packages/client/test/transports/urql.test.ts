@@ -1,6 +1,15 @@
-import { Client, cacheExchange, fetchExchange, gql } from '@urql/core';
+import {
+  Client,
+  cacheExchange,
+  type Exchange,
+  fetchExchange,
+  gql,
+  makeOperation,
+  type Operation,
+} from '@urql/core';
 import { isSessionExpiredError, type Session, SessionExpiredError } from 'tokenkeeper';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { filter, makeSubject, merge, pipe } from 'wonka';
 import { tokenkeeperExchange } from '../../src/transports/urql.js';
 import { MINUTE } from '../harness.js';
 import {
@@ -196,5 +205,40 @@ describe('tokenkeeperExchange with a real urql Client and fetchExchange', () => 
     expect(endpoint.refreshCount).toBe(1);
     expect(server.seen).toHaveLength(1);
     expect(seen).toEqual([]);
+  });
+
+  it('gives the live token to an operation re-executed with its old context (as retryExchange does)', async () => {
+    const { session, signIn } = setup();
+    const old = await signIn();
+    // Before tokenkeeperExchange, like @urql/exchange-retry: sends a 503 again once, after a
+    // refresh, from the result's operation, whose context holds the header of the first attempt.
+    const retryOn503: Exchange =
+      ({ forward }) =>
+      (operations$) => {
+        const retries = makeSubject<Operation>();
+        return pipe(
+          forward(merge([operations$, retries.source])),
+          filter((result) => {
+            const { operation, error } = result;
+            if (error?.response?.status !== 503 || operation.context.retried) return true;
+            void session.refresh().then(() => {
+              retries.next(
+                makeOperation(operation.kind, operation, { ...operation.context, retried: true }),
+              );
+            });
+            return false;
+          }),
+        );
+      };
+    const client = new Client({
+      url: `${server.url}/graphql`,
+      exchanges: [retryOn503, tokenkeeperExchange(session), fetchExchange],
+    });
+    server.unavailable = 1;
+    const result = await client.query(ME, {}).toPromise();
+    expect(result.data).toEqual({ me: 'ada' });
+    const fresh = await session.getAccessToken();
+    expect(fresh).not.toBe(old);
+    expect(authorizations(server)).toEqual([`Bearer ${old}`, `Bearer ${fresh}`]);
   });
 });

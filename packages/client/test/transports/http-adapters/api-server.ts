@@ -36,7 +36,9 @@ export interface ApiServer {
   isValid: (token: string) => boolean;
   /** Times the `like` mutation's resolver ran (with a valid token). */
   likes: number;
-  /** Clears `seen` and `likes` and goes back to the `graphql` failure mode. */
+  /** The next this-many requests (recorded, any route) answer 503, as a flaky gateway would. */
+  unavailable: number;
+  /** Clears `seen`, `likes` and `unavailable` and goes back to the `graphql` failure mode. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -80,9 +82,11 @@ export async function startApiServer(): Promise<ApiServer> {
     authFailure: 'graphql',
     isValid: () => false,
     likes: 0,
+    unavailable: 0,
     reset() {
       api.seen.length = 0;
       api.likes = 0;
+      api.unavailable = 0;
       api.authFailure = 'graphql';
     },
   };
@@ -109,6 +113,8 @@ export async function startApiServer(): Promise<ApiServer> {
     const { query, variables, operationName } = graphqlParams(req, body);
     const authorized = api.isValid(bearer(req));
     api.seen.push(record(req, body, { operationName, variables }));
+    if (api.unavailable > 0 && api.unavailable--)
+      return send(res, 503, 'unavailable', 'text/plain');
     if (operationName === 'HttpForbidden') return send(res, 403, 'forbidden', 'text/plain');
     if (!authorized && api.authFailure === 'http') {
       const errors = [{ message: 'Not authenticated', extensions: { code: 'UNAUTHENTICATED' } }];
@@ -132,6 +138,7 @@ export async function startApiServer(): Promise<ApiServer> {
 
   function restRoute(req: IncomingMessage, res: ServerResponse, body: string, path: string) {
     api.seen.push(record(req, body, {}));
+    if (api.unavailable > 0 && api.unavailable--) return send(res, 503, { error: 'unavailable' });
     if (path.startsWith('/api/forbidden')) return send(res, 403, { error: 'forbidden' });
     if (path.startsWith('/api/broken')) return send(res, 500, { error: 'broken' });
     if (!api.isValid(bearer(req))) return send(res, 401, { error: 'invalid_token' });
