@@ -89,6 +89,8 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
 export async function startBrowserApp(options: {
   pages: Record<string, string>;
   handler?: Handler;
+  /** CommonJS dependencies the pages import (e.g. react) that Vite must pre-bundle. */
+  prebundle?: string[];
 }): Promise<BrowserApp> {
   const vite: ViteDevServer = await createViteServer({
     root: repoRoot,
@@ -97,7 +99,8 @@ export async function startBrowserApp(options: {
     appType: 'custom',
     server: { middlewareMode: true, hmr: false, fs: { allow: [repoRoot] } },
     resolve: { conditions: ['source', 'browser', 'module', 'import', 'default'] },
-    optimizeDeps: { noDiscovery: true, include: [] },
+    optimizeDeps: { noDiscovery: true, include: options.prebundle ?? [] },
+    oxc: { jsx: { runtime: 'automatic' } },
   });
   let origin = '';
   const server = createServer(async (req, res) => {
