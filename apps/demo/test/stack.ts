@@ -16,6 +16,7 @@ import {
 } from 'tokenkeeper';
 import { createVirtualClock, type VirtualClock } from 'tokenkeeper/testing';
 import {
+  type AccessTokenVerifier,
   type AuditRecord,
   createAccessTokenVerifier,
   type RunningTokenServer,
@@ -50,10 +51,14 @@ export interface RunningResourceApi {
 }
 
 /** The resource API on its own HTTP server, verifying with a clock `offset` ms ahead. */
+/** Wraps the resource API's verifier (e.g. to hold verifications at a gate). */
+export type VerifierWrapper = (verifier: AccessTokenVerifier) => AccessTokenVerifier;
+
 async function startResourceApi(
   token: RunningTokenServer,
   clock: VirtualClock,
   offset: number,
+  wrap: VerifierWrapper = (verifier) => verifier,
 ): Promise<RunningResourceApi> {
   const resourceClock: Clock =
     offset === 0
@@ -72,7 +77,7 @@ async function startResourceApi(
           keys: token.tokenServer.service.jwks(),
           clock: resourceClock,
         });
-  const api = createResourceApi({ verifier, clock: resourceClock });
+  const api = createResourceApi({ verifier: wrap(verifier), clock: resourceClock });
   const server: Server = createServer(
     getRequestListener(
       async (request) => (await api.handle(request)) ?? new Response('not found', { status: 404 }),
@@ -91,7 +96,9 @@ async function startResourceApi(
   };
 }
 
-export async function startStack(options: { accessTtl?: string } = {}): Promise<Stack> {
+export async function startStack(
+  options: { accessTtl?: string; wrapVerifier?: VerifierWrapper } = {},
+): Promise<Stack> {
   const clock = createVirtualClock(Date.UTC(2030, 0, 1));
   const token = await serve({
     clock,
@@ -101,12 +108,15 @@ export async function startStack(options: { accessTtl?: string } = {}): Promise<
   });
   await token.tokenServer.service.users.add(USER.username, USER.password);
   const resources: RunningResourceApi[] = [];
-  const startResource = async (offset: number): Promise<RunningResourceApi> => {
-    const running = await startResourceApi(token, clock, offset);
+  const startResource = async (
+    offset: number,
+    wrap?: VerifierWrapper,
+  ): Promise<RunningResourceApi> => {
+    const running = await startResourceApi(token, clock, offset, wrap);
     resources.push(running);
     return running;
   };
-  const primary = await startResource(0);
+  const primary = await startResource(0, options.wrapVerifier);
   const sessions: Session[] = [];
   return {
     clock,

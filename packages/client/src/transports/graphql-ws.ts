@@ -10,6 +10,7 @@ import {
   SignedOutError,
   type TokenkeeperError,
 } from '../errors.js';
+import { fingerprint } from '../redact.js';
 import type { Session } from '../session.js';
 import {
   REAUTHENTICATE_CLOSE_CODE,
@@ -143,6 +144,14 @@ export function graphqlWsAuth(session: Session, options: GraphqlWsAuthOptions = 
         connectedWith = attemptedWith;
         release ??= session.retain();
         options.on?.connected?.(connected, payload, wasRetry);
+        // A refresh that landed while this connection was being made left it on the old token.
+        if (
+          connectedWith !== undefined &&
+          fingerprint(connectedWith) !== session.getSnapshot().fingerprint
+        ) {
+          pending = 'restart';
+          socket.close(REAUTHENTICATE_CLOSE_CODE, 'token refreshed');
+        }
       },
       closed: (event) => {
         socket = undefined;

@@ -2,6 +2,7 @@
  * `tokenkeeper/socket.io`: keeps a Socket.IO client on the live token.
  */
 import type { Socket } from 'socket.io-client';
+import { fingerprint } from '../redact.js';
 import type { Session } from '../session.js';
 
 export interface SocketIoAuthOptions {
@@ -82,6 +83,14 @@ export function attachSocketIo(
     connectedWith = usedToken;
     serverExpired = false;
     release ??= session.retain();
+    // A refresh that landed while this connection was being made left it on the old token.
+    if (
+      connectedWith !== undefined &&
+      fingerprint(connectedWith) !== session.getSnapshot().fingerprint
+    ) {
+      socket.disconnect();
+      socket.connect();
+    }
   };
   const onDisconnect = (reason: string) => {
     release?.();

@@ -3,6 +3,7 @@
  */
 import { type Clock, systemClock } from '../clock.js';
 import { ConfigError, isTokenkeeperError } from '../errors.js';
+import { fingerprint } from '../redact.js';
 import type { Session } from '../session.js';
 import {
   REAUTHENTICATE_CLOSE_CODE,
@@ -181,10 +182,17 @@ export function createAuthWebSocket(
     socket = next;
     next.onopen = () => {
       if (socket !== next) return;
+      // A refresh that landed while this socket was opening made `token` stale.
+      const stale = fingerprint(token) !== session.getSnapshot().fingerprint;
+      if (stale && mode !== 'message') {
+        next.close(REAUTHENTICATE_CLOSE_CODE, 'token refreshed');
+        return;
+      }
       if (mode === 'message') next.send(authMessage(token));
       state = 'open';
       emit({ type: 'open', reconnect: opened });
       opened = true;
+      if (stale) reauthenticateInBand(next);
     };
     next.onmessage = (event) => {
       if (socket !== next) return;
@@ -230,22 +238,22 @@ export function createAuthWebSocket(
       return;
     }
     if (event.type !== 'refreshed' || !socket || socket.readyState !== OPEN) return;
-    const open = socket;
-    if (mode === 'message') {
-      // In-band: the server re-verifies and moves the socket's deadline; no gap, no reconnect.
-      session.getAccessToken().then(
-        (token) => {
-          if (socket !== open || token === usedToken) return;
-          usedToken = token;
-          open.send(authMessage(token));
-          emit({ type: 'reauthenticated' });
-        },
-        () => undefined, // the session ended meanwhile: its own event closes the socket
-      );
-    } else {
-      open.close(REAUTHENTICATE_CLOSE_CODE, 'token refreshed');
-    }
+    if (mode === 'message') reauthenticateInBand(socket);
+    else socket.close(REAUTHENTICATE_CLOSE_CODE, 'token refreshed');
   });
+
+  /** Message mode: the server re-verifies and moves the socket's deadline; no gap, no reconnect. */
+  function reauthenticateInBand(open: WebSocketLike): void {
+    session.getAccessToken().then(
+      (token) => {
+        if (socket !== open || token === usedToken) return;
+        usedToken = token;
+        open.send(authMessage(token));
+        emit({ type: 'reauthenticated' });
+      },
+      () => undefined, // the session ended meanwhile: its own event closes the socket
+    );
+  }
 
   void connect();
 
