@@ -78,7 +78,10 @@ for (let r = 0; r < options.runs; r++) {
     ['Promise.resolve', () => Promise.resolve(token)],
   ];
   const ns = await nsPerCall(baselineFirst ? reads.reverse() : reads, options.hotPathMs);
-  const steps = await nsPerCall(clients.steps, options.hotPathMs / 2, 100);
+  const steps = {
+    fetch: await nsPerCall(clients.fetchSteps, options.hotPathMs / 2, 100),
+    axios: await nsPerCall(clients.axiosSteps, options.hotPathMs / 2, 100),
+  };
   runs.push({
     baselineFirst,
     throughput,

@@ -5,6 +5,7 @@
  * `Promise.resolve(token)`. The session holds a valid one-hour token: the hot path.
  */
 import { randomBytes } from 'node:crypto';
+import axios, { type AxiosAdapter } from 'axios';
 import { createSession, oauth2Refresh, type Session } from 'tokenkeeper';
 import { attachAxios } from 'tokenkeeper/axios';
 import { createFetch } from 'tokenkeeper/fetch';
@@ -28,7 +29,58 @@ export interface OverheadClients {
    * What `createFetch` adds to a request, without the network: each step it takes, timed
    * alone, and the whole wrapper over a fetch that answers at once (beside that fetch alone).
    */
-  readonly steps: ReadonlyArray<readonly [string, () => unknown]>;
+  readonly fetchSteps: ReadonlyArray<readonly [string, () => unknown]>;
+  /**
+   * The same for `attachAxios`, over an adapter that answers at once: bare axios, axios with
+   * `attachAxios`, and axios with one interceptor doing one of attachAxios' steps.
+   */
+  readonly axiosSteps: ReadonlyArray<readonly [string, () => unknown]>;
+}
+
+/** An axios adapter that answers 200 at once: axios' own work without the network. */
+const instantAdapter: AxiosAdapter = async (config) => ({
+  data: null,
+  status: 200,
+  statusText: 'OK',
+  headers: {},
+  config,
+  request: {},
+});
+
+function axiosSteps(session: Session, origin: string, authorization: string) {
+  const url = `${origin}/api/items`;
+  const bare = axios.create({ adapter: instantAdapter });
+  bare.defaults.headers.common.Authorization = authorization;
+  const attached = axios.create({ adapter: instantAdapter });
+  attachAxios(session, attached, { origins: [origin] });
+  // One of attachAxios' steps each, as its request interceptor takes them (see its authorize()).
+  const resolvesUrl = axios.create({ adapter: instantAdapter });
+  resolvesUrl.defaults.headers.common.Authorization = authorization;
+  resolvesUrl.interceptors.request.use(async (config) => {
+    new URL(resolvesUrl.getUri(config));
+    return config;
+  });
+  const setsToken = axios.create({ adapter: instantAdapter });
+  setsToken.interceptors.request.use(async (config) => {
+    if (config.headers.has('authorization')) return config;
+    const token = await session.getAccessToken();
+    session.markActivity();
+    config.headers.set('Authorization', `Bearer ${token}`);
+    return config;
+  });
+  const steps: Array<readonly [string, () => unknown]> = [
+    ['bare axios over instant adapter', () => bare.get(url)],
+    ['attachAxios over instant adapter', () => attached.get(url)],
+    [
+      'bare axios + an interceptor doing only new URL(instance.getUri(config))',
+      () => resolvesUrl.get(url),
+    ],
+    [
+      'bare axios + an interceptor doing only has, getAccessToken, markActivity, set',
+      () => setsToken.get(url),
+    ],
+  ];
+  return steps;
 }
 
 export async function overheadClients(origin: string): Promise<OverheadClients> {
@@ -53,7 +105,7 @@ export async function overheadClients(origin: string): Promise<OverheadClients> 
   const canned = new Response(null, { status: 200 });
   const instant = (async () => canned) as unknown as typeof fetch;
   const tkInstant = createFetch(session, { origins: [origin], fetch: instant });
-  const steps: Array<readonly [string, () => unknown]> = [
+  const fetchSteps: Array<readonly [string, () => unknown]> = [
     ['instant fetch alone', () => instant(url, { headers: { authorization } })],
     ['createFetch over instant fetch', () => tkInstant(url)],
     ['session.getAccessToken()', () => session.getAccessToken()],
@@ -73,7 +125,8 @@ export async function overheadClients(origin: string): Promise<OverheadClients> 
   return {
     session,
     token: TOKEN,
-    steps,
+    fetchSteps,
+    axiosSteps: axiosSteps(session, origin, authorization),
     pairs: [
       {
         name: 'createFetch',

@@ -30,8 +30,11 @@ export interface OverheadRun {
   }>;
   /** ns per call. */
   readonly hotPath: { tokenkeeper: number; baseline: number };
-  /** ns per call of each step `createFetch` takes, and of the wrapper without the network. */
-  readonly steps: Record<string, number>;
+  /**
+   * ns per call of each step the adapters take, and of the adapters without the network
+   * (see overhead-clients.ts).
+   */
+  readonly steps: { fetch: Record<string, number>; axios: Record<string, number> };
 }
 
 export interface OverheadResult {

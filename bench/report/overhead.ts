@@ -57,29 +57,87 @@ function throughputRows(result: OverheadResult): string[][] {
   return rows;
 }
 
-function stepRows(result: OverheadResult): { rows: string[][]; wrapperUs: number; rawCpu: number } {
-  const names = Object.keys(result.runs[0]?.steps ?? {});
-  const rows = names.map((name) => [
-    name,
-    cell(spread(result.runs.map((run) => run.steps[name] ?? NaN))),
-  ]);
-  const wrapper = spread(
-    result.runs.map(
-      (run) =>
-        (run.steps['createFetch over instant fetch'] ?? NaN) -
-        (run.steps['instant fetch alone'] ?? NaN),
-    ),
+type Adapter = 'fetch' | 'axios';
+
+const STEP_PAIRS: Record<Adapter, { pair: string; bare: string; wrapped: string }> = {
+  fetch: {
+    pair: 'createFetch',
+    bare: 'instant fetch alone',
+    wrapped: 'createFetch over instant fetch',
+  },
+  axios: {
+    pair: 'attachAxios',
+    bare: 'bare axios over instant adapter',
+    wrapped: 'attachAxios over instant adapter',
+  },
+};
+
+/** The step table of one adapter, and what it adds beside the baseline's CPU per request. */
+function steps(result: OverheadResult, adapter: Adapter) {
+  const { pair, bare, wrapped } = STEP_PAIRS[adapter];
+  const of = (name: string) => result.runs.map((run) => run.steps[adapter][name] ?? Number.NaN);
+  const names = Object.keys(result.runs[0]?.steps[adapter] ?? {});
+  const rows = names.map((name) => [name, cell(spread(of(name)))]);
+  const added = spread(of(wrapped).map((ns, i) => ns - (of(bare)[i] ?? Number.NaN)));
+  rows.push([`= what ${pair} adds per request (second row minus first)`, cell(added)]);
+  const baselineCpu = spread(pairRuns(result, pair).map((p) => p.baselineCpu)).median;
+  const addedUs = added.median / 1000;
+  return { rows, addedUs, baselineCpu, predicted: baselineCpu / (baselineCpu + addedUs) };
+}
+
+const median = (result: OverheadResult, adapter: Adapter, name: string) =>
+  spread(result.runs.map((run) => run.steps[adapter][name] ?? Number.NaN)).median;
+
+const us = (ns: number) => `${(ns / 1000).toFixed(2)} µs`;
+
+/** What the step timings say, in words (the mechanisms are read from the adapters' source). */
+function findings(result: OverheadResult, adapter: Adapter): string {
+  const at = (name: string) => median(result, adapter, name);
+  if (adapter === 'fetch') {
+    return (
+      `Of that, \`new Headers(init.headers)\` plus \`has\`/\`set\` takes ` +
+      `${us(at('new Headers() + has + set'))}; \`session.markActivity()\` ` +
+      `${us(at('session.markActivity()'))}: every request dispatches an \`activity\` input through ` +
+      `the reducer, which allocates a new session state (\`lastUseAt\`) and recomputes the hot ` +
+      `path even when neither \`idleTimeout\` nor \`activeWindow\` is set; \`new URL(url)\` ` +
+      `for the origin check ${us(at('new URL(url)'))}; \`getAccessToken()\` ` +
+      `${us(at('session.getAccessToken()'))}; the rest is the wrapper's own object spread and ` +
+      `promise hops.`
+    );
+  }
+  const bare = at('bare axios over instant adapter');
+  const url = at('bare axios + an interceptor doing only new URL(instance.getUri(config))') - bare;
+  const token =
+    at('bare axios + an interceptor doing only has, getAccessToken, markActivity, set') - bare;
+  return (
+    `Of that, the origin check costs ${us(url)}: \`authorize()\` calls ` +
+    `\`instance.getUri(config)\`, which merges the instance defaults into the (already merged) ` +
+    `request config again and builds the URL, then parses it with \`new URL\`, on every ` +
+    `request; reading and setting the token (\`has\`, \`getAccessToken\`, \`markActivity\`, ` +
+    `\`set\`) costs ${us(token)}.`
   );
-  rows.push(['= what createFetch adds per request (difference of the first two)', cell(wrapper)]);
-  const rawCpu = spread(pairRuns(result, 'createFetch').map((p) => p.baselineCpu)).median;
-  return { rows, wrapperUs: wrapper.median / 1000, rawCpu };
+}
+
+function stepSection(result: OverheadResult, adapter: Adapter, baselineName: string): string[] {
+  const s = steps(result, adapter);
+  const { pair } = STEP_PAIRS[adapter];
+  return [
+    `**Where ${pair} spends its time** (ns per call, tinybench median of samples of 100 calls; ` +
+      `"instant" answers at once, so these are the client's own costs without the network):`,
+    '',
+    table(['step', 'ns per call'], s.rows),
+    '',
+    `${baselineName} costs this client process ${s.baselineCpu.toFixed(0)} µs of CPU per ` +
+      `request (median of the throughput runs); ${pair} adds ${s.addedUs.toFixed(1)} µs, so a ` +
+      `client bound by its own CPU would keep ${s.predicted.toFixed(3)} of its throughput. ` +
+      findings(result, adapter),
+    '',
+  ];
 }
 
 export function renderOverhead(result: OverheadResult): string {
   const { runs, seconds, concurrency, hotPathMs } = result.options;
   const hot = result.runs.map((run) => run.hotPath);
-  const steps = stepRows(result);
-  const predicted = steps.rawCpu / (steps.rawCpu + steps.wrapperUs);
   return [
     table(
       [
@@ -112,14 +170,8 @@ export function renderOverhead(result: OverheadResult): string {
       ],
     ),
     '',
-    '**Where createFetch spends its time** (ns per call, tinybench median of 100-call samples):',
-    '',
-    table(['step', 'ns per call'], steps.rows),
-    '',
-    `Raw fetch costs this client process ${steps.rawCpu.toFixed(0)} µs of CPU per request ` +
-      `(median); createFetch adds ${steps.wrapperUs.toFixed(1)} µs, so a client bound by its ` +
-      `own CPU would keep ${predicted.toFixed(3)} of raw throughput.`,
-    '',
+    ...stepSection(result, 'fetch', 'Raw fetch'),
+    ...stepSection(result, 'axios', 'Bare axios'),
     `**What the figures mean.** Requests per second through each client against the same ` +
       `node:http keep-alive server on 127.0.0.1, which runs in its own process and answers 200 ` +
       `with 20 bytes without checking anything, so whatever a client adds shows in full. ` +

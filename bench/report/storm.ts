@@ -88,6 +88,19 @@ const HEADER = [
   'peak RSS Δ MB',
 ];
 
+function revokedSentence(result: StormResult): string {
+  const revoked = result.cells
+    .map((c) => ({ c, count: c.runs.filter((run) => run.ledger.revoked).length }))
+    .filter(({ count }) => count > 0)
+    .map(
+      ({ c, count }) =>
+        `${c.contender} at N = ${num(c.n)}, ${graceLabel(c.graceMs)} (${count} of ${c.runs.length} runs)`,
+    );
+  return revoked.length === 0
+    ? 'In this run no session was revoked.'
+    : `In this run the session was revoked (the user logged out) for: ${revoked.join('; ')}.`;
+}
+
 export function renderStorm(result: StormResult): string {
   const { runs, plans } = result.options;
   const tables = plans
@@ -154,14 +167,19 @@ export function renderStorm(result: StormResult): string {
       "Node's fetch (undici, keep-alive).",
     '',
     '**Reading it.** axios-auth-refresh makes one refresh but fails the other requests that ' +
-      'were already in flight: while its refresh runs the instance is "paused", which holds ' +
-      'back requests *sent* during the refresh, but a 401 that *arrives* during it is not ' +
-      'intercepted at all and rejects (`deduplicateRefresh: false` would instead refresh once ' +
-      'per 401, like the naive interceptor). The naive interceptor and ky refresh once per ' +
-      '401: with the default grace the duplicates come back as replays of the same successor, ' +
-      'until one 401 arrives after a refresh has finished and its refresh rotates again from ' +
-      'the new token, after which the remaining replays present an older generation and ' +
-      'revoke the session. With grace 0 every duplicate is reuse.',
+      'were already in flight: while its refresh runs it marks the instance "paused", which ' +
+      'holds back requests *sent* during the refresh, but a 401 that *arrives* during it is not ' +
+      'intercepted and rejects (its source: `shouldInterceptError` returns false for a paused ' +
+      'instance; `deduplicateRefresh: false` would instead refresh once per 401, like the naive ' +
+      'interceptor). The naive interceptor and ky refresh once per 401. With the default grace ' +
+      'the duplicates that present the same refresh token get the same successor (replays); ' +
+      'but when a 401 arrives after one of those refreshes has finished, its refresh presents ' +
+      'the new token and rotates again, and every later duplicate of the first token is then ' +
+      'two generations old: reuse, the session is revoked, and (for the naive interceptor, ' +
+      'which clears its tokens on a failed refresh) every request still waiting fails. With ' +
+      'grace 0 every duplicate is reuse.',
+    '',
+    revokedSentence(result),
     '',
     'Rerun just this: `npm run bench -- storm` (every contender, N and grace; about 5 minutes).',
   ].join('\n');

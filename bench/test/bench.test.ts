@@ -65,7 +65,8 @@ describe('benchmarks, tiniest configuration', () => {
       expect(pair.tokenkeeper).toBeGreaterThan(0);
     }
     expect(run?.hotPath.tokenkeeper).toBeGreaterThan(0);
-    expect(Object.keys(run?.steps ?? {})).toContain('createFetch over instant fetch');
+    expect(Object.keys(run?.steps.fetch ?? {})).toContain('createFetch over instant fetch');
+    expect(Object.keys(run?.steps.axios ?? {})).toContain('attachAxios over instant adapter');
     keep(result);
   });
 
