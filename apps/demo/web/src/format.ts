@@ -22,12 +22,6 @@ export function formatClock(at: number): string {
     .join(':');
 }
 
-/** `14:03:27 +5 d` when the device clock runs ahead of real time. */
-export function formatDeviceTime(at: number, offset: number): string {
-  const days = Math.round(offset / DAY);
-  return days >= 1 ? `${formatClock(at)} +${days} d` : formatClock(at);
-}
-
 /** A short form of an id (a token family) for display. */
 export function shortId(id: string | null | undefined): string {
   return id ? id.slice(0, 8) : '—';

@@ -17,6 +17,12 @@ export async function fiveDaysAway(runtime: DemoRuntime): Promise<ScenarioReport
   const { session, api, platform, clientType } = runtime;
   const recorder = recordEvents(session);
   try {
+    platform.timeline.add({
+      kind: 'scenario:background',
+      tone: 'info',
+      title: 'Scenario: five days in the background',
+      detail: 'the app is paused, the device clock moves 5 days ahead, the app resumes',
+    });
     session.pause();
     platform.clock.advance(FIVE_DAYS);
     session.resume();

@@ -43,6 +43,12 @@ export async function concurrentStorm(runtime: DemoRuntime): Promise<ScenarioRep
     };
   }
   const refused = session.getSnapshot().fingerprint;
+  platform.timeline.add({
+    kind: 'scenario:storm',
+    tone: 'info',
+    title: `Scenario: the server now refuses ${refused}`,
+    detail: `${STORM_SIZE} REST and GraphQL requests go out at once with it`,
+  });
   const recorder = recordEvents(session);
   let results: CallResult[];
   try {

@@ -32,6 +32,12 @@ export async function replayStolenToken(runtime: DemoRuntime): Promise<ScenarioR
     body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: copy }),
   });
   const answer = (await response.json()) as { error?: string; error_description?: string };
+  platform.timeline.add({
+    kind: 'scenario:theft',
+    tone: response.ok ? 'bad' : 'warn',
+    title: 'A thief replayed a stolen refresh token',
+    detail: `${plural(generations, 'rotation')} old: HTTP ${response.status} ${answer.error ?? ''}`,
+  });
 
   // The legitimate app carries on: its next call meets the revoked session.
   const next = await api.rest('/api/me');

@@ -28,8 +28,8 @@ export function App({ holder }: { holder: RuntimeHolder }) {
           <Scenarios runtime={runtime} snapshot={snapshot} />
         </div>
         <div className="column">
-          <TimelinePanel timeline={runtime.platform.timeline} clock={runtime.platform.clock} />
-          <AuditPanel />
+          <TimelinePanel timeline={runtime.platform.timeline} />
+          <AuditPanel timeline={runtime.platform.timeline} />
         </div>
       </main>
     </div>

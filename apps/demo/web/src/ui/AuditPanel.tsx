@@ -1,8 +1,11 @@
 import { useEffect, useState } from 'react';
 import { formatClock, shortId } from '../format.js';
 import { type AuditRow, fetchAudit } from '../runtime/audit.js';
+import type { Timeline } from '../timeline/timeline.js';
 
 const REFRESH_EVERY = 2000;
+/** After a timeline change, wait this long for the server's rows of the same event. */
+const SETTLE = 300;
 const SHOWN = 14;
 
 const MEANING: Record<AuditRow['outcome'], string> = {
@@ -15,13 +18,18 @@ const MEANING: Record<AuditRow['outcome'], string> = {
   rejected: 'refused',
 };
 
-/** The token server's audit log, read every two seconds: what the server decided. */
-export function AuditPanel() {
+/**
+ * The token server's audit log: what the server decided. Read every two seconds, and shortly
+ * after anything lands on the timeline, so a scenario's rows appear with its outcome.
+ */
+export function AuditPanel({ timeline }: { timeline: Timeline }) {
   const [rows, setRows] = useState<AuditRow[] | undefined>();
   const [error, setError] = useState<string | undefined>();
   useEffect(() => {
     let stopped = false;
-    const read = () =>
+    let soon: ReturnType<typeof setTimeout> | undefined;
+    const read = () => {
+      soon = undefined;
       fetchAudit().then(
         (next) => {
           if (stopped) return;
@@ -30,19 +38,25 @@ export function AuditPanel() {
         },
         (cause: unknown) => !stopped && setError(String(cause)),
       );
-    void read();
+    };
+    read();
     const timer = setInterval(read, REFRESH_EVERY);
+    const unsubscribe = timeline.subscribe(() => {
+      soon ??= setTimeout(read, SETTLE);
+    });
     return () => {
       stopped = true;
       clearInterval(timer);
+      if (soon !== undefined) clearTimeout(soon);
+      unsubscribe();
     };
-  }, []);
+  }, [timeline]);
   return (
     <section className="card">
       <h2>Server audit log</h2>
       <p className="hint">
-        Read from the token server every 2 s (server time). Tokens never reach it: rows name the
-        session family and its generation.
+        What the token server decided, newest first (server time). It never stores a token: rows
+        name the session family and the generation of its refresh token.
       </p>
       {error && <p className="error">{error}</p>}
       <table className="audit" data-testid="audit">

@@ -12,12 +12,15 @@ function Countdown({
   total,
   testId,
   note,
+  over,
 }: {
   label: string;
   remaining: number;
   total: number;
   testId: string;
   note?: string;
+  /** Shown once the countdown has run out. */
+  over: string;
 }) {
   const share = Math.max(0, Math.min(1, remaining / total));
   const tone = share > 0.4 ? 'good' : share > 0.15 ? 'warn' : 'bad';
@@ -25,7 +28,7 @@ function Countdown({
     <div className="countdown" data-testid={testId} data-remaining-ms={Math.round(remaining)}>
       <div className="countdown-head">
         <span>{label}</span>
-        <strong>{remaining > 0 ? formatDuration(remaining) : 'now'}</strong>
+        <strong>{remaining > 0 ? formatDuration(remaining) : over}</strong>
       </div>
       <div className="bar">
         <div className={`bar-fill tone-${tone}`} style={{ width: `${share * 100}%` }} />
@@ -76,6 +79,7 @@ export function SessionPanel({
           remaining={snapshot.expiresAt - now}
           total={lifetime.accessTtl}
           testId="access-countdown"
+          over="expired: the next request refreshes it"
           note={
             snapshot.refreshAt === undefined
               ? undefined
@@ -89,6 +93,7 @@ export function SessionPanel({
           remaining={snapshot.idleDeadline - now}
           total={idle}
           testId="idle-countdown"
+          over="now"
           note="Every request and every refresh counts as activity."
         />
       ) : (

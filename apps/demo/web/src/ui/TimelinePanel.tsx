@@ -1,11 +1,10 @@
-import { formatDeviceTime } from '../format.js';
-import type { DemoClock } from '../platform/clock.js';
+import { formatClock } from '../format.js';
 import type { Timeline } from '../timeline/timeline.js';
 import { useStore } from './hooks.js';
 
-export function TimelinePanel({ timeline, clock }: { timeline: Timeline; clock: DemoClock }) {
+/** The lifecycle timeline, newest first; times are the device clock's. */
+export function TimelinePanel({ timeline }: { timeline: Timeline }) {
   const entries = useStore({ get: timeline.entries, subscribe: timeline.subscribe });
-  const offset = useStore({ get: clock.offset, subscribe: clock.subscribe });
   return (
     <section className="card timeline-card">
       <h2>Timeline</h2>
@@ -19,7 +18,7 @@ export function TimelinePanel({ timeline, clock }: { timeline: Timeline; clock: 
             data-kind={entry.kind}
             data-count={entry.count}
           >
-            <time>{formatDeviceTime(entry.at, offset)}</time>
+            <time>{formatClock(entry.at)}</time>
             <div>
               <div className="entry-title">
                 {entry.title}
