@@ -72,6 +72,7 @@ export function attachSocketEndpoints(
   // graphql-ws: the token arrives in connection_init's payload.
   const graphqlWss = new WebSocketServer({ noServer: true });
   const claimsOf = new WeakMap<WebSocket, AccessTokenClaims>();
+  // biome-ignore lint/correctness/useHookAtTopLevel: graphql-ws's useServer is not a React hook
   const graphqlServer = useServer(
     {
       schema,
