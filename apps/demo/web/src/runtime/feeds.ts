@@ -1,27 +1,15 @@
 /**
- * The two live streams of the page, both on the session's live token: the raw WebSocket `/ws`
- * (`createAuthWebSocket`, re-authenticating in-band after every refresh) and the GraphQL
- * subscription `ticks` over graphql-ws (`graphqlWsAuth`, reconnecting with the new token). They
- * run while the session is active and the visitor has not paused them.
+ * The page's two live streams, both on the session's live token: the raw WebSocket `/ws` and
+ * the GraphQL subscription over graphql-ws. They run while the session is active and the
+ * visitor has not paused them, and close for good when the session ends.
  */
-import { createClient } from 'graphql-ws';
-import { isSessionExpiredError, isTokenkeeperError, type Session } from 'tokenkeeper';
-import { graphqlWsAuth } from 'tokenkeeper/graphql-ws';
-import { createAuthWebSocket, type WebSocketConstructor } from 'tokenkeeper/websocket';
-import { NETWORK_LOST_CLOSE_CODE, type SimulatedNetwork } from '../platform/network.js';
+import type { Session } from 'tokenkeeper';
+import type { SimulatedNetwork } from '../platform/network.js';
 import { createStore, type Store } from '../store.js';
 import type { Timeline } from '../timeline/timeline.js';
-
-export type StreamStatus = 'off' | 'connecting' | 'open' | 'reconnecting' | 'ended';
-
-export interface StreamState {
-  readonly status: StreamStatus;
-  /** Number of the latest tick received. */
-  readonly lastSeq: number | undefined;
-  /** ws: in-band re-authentications; graphql-ws: reconnections. */
-  readonly renewals: number;
-  readonly note: string | undefined;
-}
+import { gqlStream } from './gql-stream.js';
+import { type OpenStream, STREAM_OFF, type StreamState, type StreamStatus } from './stream.js';
+import { wsStream } from './ws-stream.js';
 
 export interface FeedsState {
   /** The visitor wants the feeds (they still wait for an active session). */
@@ -38,160 +26,25 @@ export interface Feeds {
   dispose(): void;
 }
 
-const idle: StreamState = { status: 'off', lastSeq: undefined, renewals: 0, note: undefined };
-
-function wsUrl(path: string): string {
-  const url = new URL(path, location.href);
-  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  return url.href;
-}
-
-function endNote(error: unknown): string {
-  if (isSessionExpiredError(error)) return `session ended (${error.reason})`;
-  if (isTokenkeeperError(error)) return error.message;
-  return 'closed';
-}
-
-const TICKS = 'subscription Ticks { ticks { seq at } }';
-
 export function createFeeds(
   session: Session,
   network: SimulatedNetwork,
   timeline: Timeline,
 ): Feeds {
-  const state = createStore<FeedsState>({ enabled: true, ws: idle, gql: idle });
-  const patch = (which: 'ws' | 'gql', change: Partial<StreamState>) =>
-    state.set((s) => ({ ...s, [which]: { ...s[which], ...change } }));
+  const state = createStore<FeedsState>({ enabled: true, ws: STREAM_OFF, gql: STREAM_OFF });
+  const streams: Record<'ws' | 'gql', OpenStream> = {
+    ws: wsStream(session, network),
+    gql: gqlStream(session, network),
+  };
   let stopStreams: (() => void) | undefined;
-  const print = () => session.getSnapshot().fingerprint ?? 'none';
 
-  function openWs(): () => void {
-    patch('ws', { status: 'connecting', note: undefined });
-    const socket = createAuthWebSocket(session, {
-      url: wsUrl('/ws'),
-      WebSocket: network.WebSocket as unknown as WebSocketConstructor,
+  const open = (which: 'ws' | 'gql') =>
+    streams[which]({
+      update: (change) =>
+        state.set((s) => ({ ...s, [which]: { ...s[which], ...change(s[which]) } })),
+      log: timeline.add,
+      fingerprint: () => session.getSnapshot().fingerprint ?? 'none',
     });
-    let reported = false; // one timeline line per outage, not one per reconnect attempt
-    let live = true; // events after the page let go of the socket change nothing
-    socket.on((event) => {
-      if (!live) return;
-      switch (event.type) {
-        case 'open':
-          patch('ws', { status: 'open', note: undefined });
-          if (event.reconnect && reported) {
-            timeline.add({
-              kind: 'ws:reconnected',
-              tone: 'good',
-              title: 'WebSocket reconnected',
-              detail: `authenticated with ${print()}`,
-            });
-          }
-          reported = false;
-          return;
-        case 'message': {
-          const message = JSON.parse(String(event.data)) as { type?: string; seq?: number };
-          if (message.type === 'tick') patch('ws', { lastSeq: message.seq });
-          return;
-        }
-        case 'reauthenticated':
-          state.set((s) => ({ ...s, ws: { ...s.ws, renewals: s.ws.renewals + 1 } }));
-          timeline.add({
-            kind: 'ws:reauthenticated',
-            tone: 'good',
-            title: 'WebSocket re-authenticated',
-            detail: `sent ${print()} on the open socket: no reconnect, no gap`,
-          });
-          return;
-        case 'close': {
-          const why =
-            event.code === 4440
-              ? 'the server closed it: token expired'
-              : event.code === NETWORK_LOST_CLOSE_CODE || event.code === 1006
-                ? 'network lost'
-                : `closed (${event.code})`;
-          patch('ws', { status: 'reconnecting', note: why });
-          if (!reported && event.code !== 4205) {
-            reported = true;
-            timeline.add({
-              kind: 'ws:closed',
-              tone: 'warn',
-              title: 'WebSocket dropped',
-              detail: why,
-            });
-          }
-          return;
-        }
-        case 'ended':
-          patch('ws', { status: 'ended', note: endNote(event.error) });
-          return;
-      }
-    });
-    return () => {
-      live = false;
-      socket.close();
-    };
-  }
-
-  function openGql(): () => void {
-    patch('gql', { status: 'connecting', note: undefined });
-    let live = true;
-    const auth = graphqlWsAuth(session, {
-      on: {
-        connected: (_socket, _payload, wasRetry) => {
-          if (!live) return;
-          state.set((s) => ({
-            ...s,
-            gql: {
-              ...s.gql,
-              status: 'open',
-              note: undefined,
-              renewals: s.gql.renewals + (wasRetry ? 1 : 0),
-            },
-          }));
-          if (wasRetry) {
-            timeline.add({
-              kind: 'graphql-ws:reconnected',
-              tone: 'good',
-              title: 'GraphQL subscription reconnected',
-              detail: `graphql-ws connected again with ${print()}; the subscription resumed`,
-            });
-          }
-        },
-        closed: () => {
-          if (live) patch('gql', { status: 'reconnecting' });
-        },
-      },
-    });
-    const client = createClient({
-      url: wsUrl('/graphql'),
-      webSocketImpl: network.WebSocket,
-      ...auth,
-    });
-    const unsubscribe = client.subscribe<{ ticks: { seq: number; at: number } }>(
-      { query: TICKS },
-      {
-        next: (result) => {
-          if (!live) return;
-          const seq = result.data?.ticks.seq;
-          if (seq !== undefined) patch('gql', { lastSeq: seq });
-        },
-        error: (error) => {
-          if (live) patch('gql', { status: 'ended', note: endNote(error) });
-        },
-        complete: () => {
-          if (live) patch('gql', { status: 'ended', note: 'completed' });
-        },
-      },
-    );
-    return () => {
-      live = false;
-      unsubscribe();
-      auth.dispose();
-      // dispose() awaits the last connection attempt and rejects with its close event when
-      // that attempt already failed (the session ended): the client is gone either way.
-      Promise.resolve(client.dispose()).catch(() => undefined);
-    };
-  }
 
   function start(): void {
     if (stopStreams) return;
@@ -200,17 +53,13 @@ export function createFeeds(
     stopStreams = () => {
       for (const stop of stops) stop();
     };
-    stops.push(openWs(), openGql());
+    stops.push(open('ws'), open('gql'));
   }
 
   function stop(status: StreamStatus, note?: string): void {
     stopStreams?.();
     stopStreams = undefined;
-    state.set((s) => ({
-      ...s,
-      ws: { ...s.ws, status, note },
-      gql: { ...s.gql, status, note },
-    }));
+    state.set((s) => ({ ...s, ws: { ...s.ws, status, note }, gql: { ...s.gql, status, note } }));
   }
 
   function sync(): void {

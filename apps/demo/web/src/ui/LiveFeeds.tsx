@@ -1,5 +1,5 @@
-import type { StreamState } from '../runtime/feeds.js';
 import type { DemoRuntime } from '../runtime/runtime.js';
+import type { StreamState } from '../runtime/stream.js';
 import { useStore } from './hooks.js';
 
 const STATUS: Record<StreamState['status'], string> = {
