@@ -28,7 +28,11 @@ function Countdown({
     <div className="countdown" data-testid={testId} data-remaining-ms={Math.round(remaining)}>
       <div className="countdown-head">
         <span>{label}</span>
-        <strong>{remaining > 0 ? formatDuration(remaining) : over}</strong>
+        {remaining > 0 ? (
+          <strong>{formatDuration(remaining)}</strong>
+        ) : (
+          <span className="countdown-over">{over}</span>
+        )}
       </div>
       <div className="bar">
         <div className={`bar-fill tone-${tone}`} style={{ width: `${share * 100}%` }} />
