@@ -267,9 +267,10 @@ describe.skipIf(!hasChromium)('the demo page, end to end (npm start)', () => {
     expect(await prompt.textContent()).toMatch(/^Session expiring in 0:\d\d/);
     await entries(page, 'expiring').first().waitFor();
     await shot('07-expiring-prompt');
+    const extended = await entries(page, 'refreshed:extend').count();
     await button(prompt, 'Stay signed in').click();
     await prompt.waitFor({ state: 'detached' });
-    await entries(page, 'refreshed:extend').first().waitFor();
+    await entries(page, 'refreshed:extend').nth(extended).waitFor();
     expect(await page.getByTestId('session-status').textContent()).toBe('Signed in');
     await button(page, 'Resume live feeds').click();
     await feedsFlowing(page);
@@ -334,6 +335,9 @@ describe.skipIf(!hasChromium)('the demo page, end to end (npm start)', () => {
     expect(refused.map((row) => row.detail)).toContain('family_revoked');
     expect(await page.getByTestId('session-status').textContent()).toBe('Session ended');
     await shot('10-stolen-token');
+  });
+
+  it('the page threw nothing along the way', () => {
     expect(pageErrors).toEqual([]);
   });
 });
