@@ -156,7 +156,7 @@ function dropRefresh(s: State, fx: Fx, settled?: number): RefreshState {
   return { ...idleRefresh, seq: s.refresh.seq };
 }
 
-function withTokens(config: MachineConfig, s: State, tokens: Tokens, now: number): State {
+function withTokens(s: State, tokens: Tokens): State {
   return {
     ...s,
     status: 'active',
@@ -164,14 +164,22 @@ function withTokens(config: MachineConfig, s: State, tokens: Tokens, now: number
     generation: s.generation + 1,
     rejectedGeneration: undefined,
     expired: undefined,
-    ...(config.idleTimeout === undefined
-      ? {}
-      : {
-          lastActivityAt: now,
-          idleDeadline: now + config.idleTimeout,
-          warnedDeadline: undefined,
-          persistedActivityAt: now,
-        }),
+  };
+}
+
+/**
+ * Restarts a sliding session's idle countdown at `at`. Only signs of the user count: sign-in,
+ * activity, `extend()`, coming back to the app. A refresh that keeps a socket's token fresh
+ * does not: an idle timeout measures an absent user, and a dashboard left open is one.
+ */
+function restartIdle(config: MachineConfig, s: State, at: number): State {
+  if (config.idleTimeout === undefined) return s;
+  return {
+    ...s,
+    lastActivityAt: at,
+    idleDeadline: at + config.idleTimeout,
+    warnedDeadline: undefined,
+    persistedActivityAt: at,
   };
 }
 
@@ -255,19 +263,15 @@ function apply(config: MachineConfig, s: State, input: Input, env: Env, fx: Fx):
         fingerprint: input.tokens.fingerprint,
         expiresAt: input.tokens.expiresAt,
       });
-      const next = withTokens(config, s, input.tokens, now);
-      if (config.idleTimeout === undefined || input.lastActivityAt === undefined) return next;
-      const lastActivityAt = Math.min(input.lastActivityAt, now);
-      return {
-        ...next,
-        lastActivityAt,
-        idleDeadline: lastActivityAt + config.idleTimeout,
-        persistedActivityAt: lastActivityAt,
-      };
+      return restartIdle(
+        config,
+        withTokens(s, input.tokens),
+        Math.min(input.lastActivityAt ?? now, now),
+      );
     }
     case 'signIn': {
       const refresh = dropRefresh(s, fx);
-      const next = withTokens(config, { ...s, refresh }, input.tokens, now);
+      const next = restartIdle(config, withTokens({ ...s, refresh }, input.tokens), now);
       fx.push({ type: 'persist' }, { type: 'announce', what: 'tokens' });
       emit(fx, {
         type: 'signedIn',
@@ -307,6 +311,9 @@ function apply(config: MachineConfig, s: State, input: Input, env: Env, fx: Fx):
     }
     case 'activity': {
       if (s.status !== 'active') return s;
+      // Activity extends a countdown that is still running; past the deadline (a device that
+      // slept through it) the session is over, whatever comes next.
+      if (s.idleDeadline !== undefined && now >= s.idleDeadline) return s;
       let next: State = { ...s, lastUseAt: now };
       if (config.idleTimeout !== undefined) {
         next = { ...next, lastActivityAt: now, idleDeadline: now + config.idleTimeout };
@@ -329,10 +336,9 @@ function apply(config: MachineConfig, s: State, input: Input, env: Env, fx: Fx):
       if (input.baseGeneration !== s.generation || s.status !== 'active') return s;
       const { reason } = input;
       const previous = s.tokens?.fingerprint;
-      const next = {
-        ...withTokens(config, s, input.tokens, now),
-        refresh: dropRefresh(s, fx, input.seq),
-      };
+      const renewed = { ...withTokens(s, input.tokens), refresh: dropRefresh(s, fx, input.seq) };
+      const next =
+        reason === 'extend' || reason === 'resume' ? restartIdle(config, renewed, now) : renewed;
       fx.push({ type: 'persist' }, { type: 'announce', what: 'tokens' });
       emit(fx, {
         type: 'refreshed',
@@ -438,10 +444,14 @@ function apply(config: MachineConfig, s: State, input: Input, env: Env, fx: Fx):
       const wasActive = s.status === 'active';
       const previous = s.tokens?.fingerprint;
       const refresh = dropRefresh(s, fx);
-      let next = withTokens(config, { ...s, refresh }, input.tokens, now);
-      if (config.idleTimeout !== undefined && input.lastActivityAt !== undefined) {
-        const lastActivityAt = Math.max(input.lastActivityAt, s.lastActivityAt ?? 0);
-        next = { ...next, lastActivityAt, idleDeadline: lastActivityAt + config.idleTimeout };
+      let next = withTokens({ ...s, refresh }, input.tokens);
+      // Another tab's activity counts; a session that had ended starts its countdown now.
+      if (!wasActive) next = restartIdle(config, next, input.lastActivityAt ?? now);
+      else if (
+        input.lastActivityAt !== undefined &&
+        input.lastActivityAt > (s.lastActivityAt ?? 0)
+      ) {
+        next = restartIdle(config, next, input.lastActivityAt);
       }
       emit(
         fx,

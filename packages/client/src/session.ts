@@ -75,9 +75,11 @@ export interface SessionOptions {
   /** A refresh still pending after this many ms is aborted and retried later. @default 10000 */
   refreshTimeout?: number;
   /**
-   * Sliding session: the session ends after this many ms without activity (`markActivity()`,
-   * which every adapter calls per request, or a successful refresh). For servers that extend a
-   * session on every call and do not say when it expires. @example 15 * 60 * 1000
+   * Sliding session: the session ends after this many ms without the user: the countdown
+   * restarts on sign-in, `markActivity()` (every adapter calls it per request), `extend()` and
+   * a return to the app, but not on refreshes that only keep a socket's token fresh. For
+   * servers that extend a session on every call and do not say when it expires.
+   * @example 15 * 60 * 1000
    */
   idleTimeout?: number;
   /** Ms before the idle deadline at which `expiring` fires. @default min(60 s, idleTimeout / 2) */

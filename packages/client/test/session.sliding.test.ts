@@ -102,3 +102,33 @@ describe('sliding session with unknown expiry (behaviour 6, seed 002)', () => {
     expect(server.resourceCalls).toHaveLength(0);
   });
 });
+
+describe('what counts as activity for a sliding session', () => {
+  it('a live socket keeps the token fresh but does not keep an absent user signed in', async () => {
+    const { clock, server, session, of } = harness({
+      session: { idleTimeout: 15 * MINUTE },
+      server: { accessTokenTtl: 5 * MINUTE },
+    });
+    await session.signIn(server.login());
+    session.retain(); // a dashboard's live feed
+    await clock.advance(14 * MINUTE);
+    expect(server.refreshCount).toBeGreaterThanOrEqual(2); // the token was kept fresh...
+    expect(session.getSnapshot().idleDeadline).toBe(clock.now() + MINUTE); // ...the countdown was not reset
+    await clock.advance(MINUTE);
+    expect(of('expired')[0]?.reason).toBe('idle');
+  });
+
+  it('a request just before the idle deadline counts, even when its token needs a slow refresh', async () => {
+    const { clock, server, session, api, of } = harness({
+      session: { idleTimeout: 15 * MINUTE },
+      server: { accessTokenTtl: 10 * MINUTE, latency: 5 * SECOND },
+    });
+    await session.signIn(server.login());
+    await clock.advance(15 * MINUTE - SECOND); // the token expired; one second of idle left
+    const response = api('https://auth.test/step');
+    await clock.advance(5 * SECOND); // the refresh completes after the old deadline
+    expect((await response).status).toBe(200);
+    expect(of('expired')).toHaveLength(0);
+    expect(session.getSnapshot().idleDeadline).toBe(clock.now() - 5 * SECOND + 15 * MINUTE);
+  });
+});

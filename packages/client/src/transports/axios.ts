@@ -112,8 +112,10 @@ export function attachAxios(
     if (marked[ATTEMPT] !== 'sent') {
       if (config.headers.has('authorization') || !authorize(config)) return config;
     }
-    const token = await session.getAccessToken();
+    // Activity first: a request made just before a sliding session's idle deadline counts,
+    // even if its token needs a refresh that completes after the deadline.
     session.markActivity();
+    const token = await session.getAccessToken();
     config.headers.set('Authorization', `Bearer ${token}`);
     marked[ATTEMPT] = 'sent';
     return config;

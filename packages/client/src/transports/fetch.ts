@@ -78,8 +78,13 @@ export function createFetch(session: Session, options: CreateFetchOptions = {}):
     const method = (init?.method ?? (isRequest ? input.method : 'GET')).toUpperCase();
     if (!authorize(urlOf(input), headers, method)) return doFetch(input, init);
 
-    const token = await session.getAccessToken();
+    // Activity first: a request made just before a sliding session's idle deadline counts,
+
+    // even if its token needs a refresh that completes after the deadline.
+
     session.markActivity();
+
+    const token = await session.getAccessToken();
     const canReplay = init?.body !== undefined ? replayableBody(init.body) : true;
     // A Request's body can be read once: keep a copy for the retry before the first send.
     const spare =

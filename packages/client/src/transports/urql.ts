@@ -112,8 +112,10 @@ export function tokenkeeperExchange(
     const own = operation.context[ATTEMPT] as Attempt | undefined;
     if (header !== null && header !== (own && `Bearer ${own.token}`)) return operation;
     try {
-      const token = await session.getAccessToken();
+      // Activity first: a request made just before a sliding session's idle deadline counts,
+      // even if its token needs a refresh that completes after the deadline.
       session.markActivity();
+      const token = await session.getAccessToken();
       return withToken(operation, token, false);
     } catch (error) {
       return makeErrorResult(operation, error as Error);
