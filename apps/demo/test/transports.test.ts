@@ -1,4 +1,4 @@
-import { type Session, SessionExpiredError } from 'tokenkeeper';
+import { oauth2Revoke, type Session, SessionExpiredError } from 'tokenkeeper';
 import { createFetch } from 'tokenkeeper/fetch';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openLiveSockets } from './sockets.js';
@@ -262,5 +262,28 @@ describe('a refresh landing while a socket is connecting (adapter race)', () => 
     await onCurrentToken(stack, session); // no virtual time passes: nothing waits for expiry
     await everyoneGets(stack, live);
     await live.close();
+  });
+});
+
+describe('signing out against the real token server', () => {
+  it('signOut() revokes the family: an audit revoke row, and the refresh token is refused', async () => {
+    stack = await startStack();
+    const session = stack.session({
+      revoke: oauth2Revoke({ revocationEndpoint: `${stack.token.url}/oauth/revoke` }),
+    });
+    const tokens = await stack.login();
+    await session.signIn(tokens);
+    await session.signOut();
+    expect(await stack.audit('revoke')).toHaveLength(1);
+    const reuse = await fetch(`${stack.token.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: tokens.refresh_token!,
+      }),
+    });
+    expect(reuse.status).toBe(400);
+    expect(((await reuse.json()) as { error: string }).error).toBe('invalid_grant');
   });
 });

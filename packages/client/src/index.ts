@@ -47,7 +47,9 @@ export type { LifecycleControls, LifecycleSource } from './lifecycle/types.js';
 export type { Logger } from './logger.js';
 export {
   type OAuth2RefreshOptions,
+  type OAuth2RevokeOptions,
   oauth2Refresh,
+  oauth2Revoke,
   parseRetryAfter,
   processTokenResponse,
   refreshTokenGrantRequest,
@@ -58,6 +60,8 @@ export {
   createSession,
   type RefreshContext,
   type RefreshFunction,
+  type RevokeContext,
+  type RevokeFunction,
   type Session,
   type SessionOptions,
   type SessionSnapshot,

@@ -97,7 +97,8 @@ export type Effect =
   | { type: 'clearStorage' }
   | { type: 'emit'; event: SessionEvent }
   | { type: 'settleWaiters' }
-  | { type: 'announce'; what: 'tokens' | 'signedOut' | 'expired' };
+  | { type: 'announce'; what: 'tokens' | 'signedOut' | 'expired' }
+  | { type: 'revoke'; tokens: Tokens };
 
 /** What the runtime observes and hands in with every input. */
 export interface Env {
@@ -192,6 +193,12 @@ function end(
 ): State {
   const refresh = dropRefresh(s, fx);
   if (!remote) fx.push({ type: 'clearStorage' });
+  // Tell the server when the session ends here while its family may still be alive there:
+  // a sign-out, or this device's idle timeout. After invalid_grant it is dead already, and an
+  // end announced by another tab was revoked by that tab.
+  if (!remote && s.tokens && (outcome === undefined || outcome.reason === 'idle')) {
+    fx.push({ type: 'revoke', tokens: s.tokens });
+  }
   emit(
     fx,
     outcome

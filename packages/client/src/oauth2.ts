@@ -11,7 +11,7 @@ import {
   TokenResponseError,
 } from './errors.js';
 import { FINAL_OAUTH_ERRORS } from './refresh-outcome.js';
-import type { RefreshFunction } from './session.js';
+import type { RefreshFunction, RevokeFunction } from './session.js';
 import { parseTokenInput, type TokenSet } from './tokens.js';
 
 export interface OAuth2RefreshOptions {
@@ -37,15 +37,13 @@ export interface OAuth2RefreshOptions {
   extraParams?: Record<string, string>;
 }
 
-function endpointOf(options: OAuth2RefreshOptions): URL {
+function endpointOf(endpoint: string | URL, name: string): URL {
   try {
     // Relative endpoints resolve against the page in a browser.
     const base = (globalThis as { location?: { href?: string } }).location?.href;
-    return new URL(options.tokenEndpoint, base);
+    return new URL(endpoint, base);
   } catch {
-    throw new ConfigError(
-      'oauth2Refresh: tokenEndpoint must be a URL (absolute outside a browser)',
-    );
+    throw new ConfigError(`${name} must be a URL (absolute outside a browser)`);
   }
 }
 
@@ -58,7 +56,7 @@ export function refreshTokenGrantRequest(
   refreshToken: string,
   signal?: AbortSignal,
 ): Promise<Response> {
-  const url = endpointOf(options);
+  const url = endpointOf(options.tokenEndpoint, 'oauth2Refresh: tokenEndpoint');
   const body = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken });
   if (options.clientId !== undefined && options.clientSecret === undefined) {
     body.set('client_id', options.clientId);
@@ -152,10 +150,64 @@ export async function processTokenResponse(response: Response): Promise<TokenSet
  * createSession({ refresh: oauth2Refresh({ tokenEndpoint: '/oauth/token', clientId: 'web' }) })
  */
 export function oauth2Refresh(options: OAuth2RefreshOptions): RefreshFunction {
-  endpointOf(options);
+  endpointOf(options.tokenEndpoint, 'oauth2Refresh: tokenEndpoint');
   return async ({ refreshToken, signal }) => {
     if (refreshToken === undefined) throw new RefreshRejectedError('invalid_grant');
     const response = await refreshTokenGrantRequest(options, refreshToken, signal);
     return processTokenResponse(response);
+  };
+}
+
+export interface OAuth2RevokeOptions {
+  /** The RFC 7009 revocation endpoint, e.g. `https://auth.example.com/oauth/revoke`. */
+  revocationEndpoint: string | URL;
+  /** Sent as `client_id` (public clients). */
+  clientId?: string;
+  /** For confidential clients only: HTTP Basic authentication. */
+  clientSecret?: string;
+  /** @default globalThis.fetch */
+  fetch?: typeof fetch;
+}
+
+/**
+ * A session `revoke` option for an RFC 7009 revocation endpoint: revokes the refresh token (the
+ * whole family, on servers that rotate), or the access token when there is no refresh token.
+ * @see https://www.rfc-editor.org/rfc/rfc7009
+ * @example
+ * createSession({ refresh, revoke: oauth2Revoke({ revocationEndpoint: '/oauth/revoke' }) })
+ */
+export function oauth2Revoke(options: OAuth2RevokeOptions): RevokeFunction {
+  const url = endpointOf(options.revocationEndpoint, 'oauth2Revoke: revocationEndpoint');
+  return async ({ refreshToken, accessToken, signal }) => {
+    const body = new URLSearchParams(
+      refreshToken === undefined
+        ? { token: accessToken, token_type_hint: 'access_token' }
+        : { token: refreshToken, token_type_hint: 'refresh_token' },
+    );
+    const headers: Record<string, string> = {
+      'content-type': 'application/x-www-form-urlencoded;charset=UTF-8',
+      accept: 'application/json',
+    };
+    if (options.clientSecret !== undefined) {
+      const id = encodeURIComponent(options.clientId ?? '');
+      headers.authorization = `Basic ${btoa(`${id}:${encodeURIComponent(options.clientSecret)}`)}`;
+    } else if (options.clientId !== undefined) body.set('client_id', options.clientId);
+    const doFetch = options.fetch ?? globalThis.fetch;
+    const response = await doFetch(url, {
+      method: 'POST',
+      headers,
+      body,
+      signal,
+      redirect: 'error',
+    });
+    await response.body?.cancel();
+    // RFC 7009 §2.2: 200 even for tokens the server does not know.
+    if (!response.ok) {
+      throw new RefreshFailedError(
+        response.status >= 500 ? 'server' : 'unknown',
+        `Revocation endpoint answered HTTP ${response.status}`,
+        { status: response.status },
+      );
+    }
   };
 }

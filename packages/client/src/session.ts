@@ -59,9 +59,32 @@ export interface RefreshContext {
  */
 export type RefreshFunction = (context: RefreshContext) => Promise<TokenInput>;
 
+/** What a `revoke` function receives. */
+export interface RevokeContext {
+  readonly refreshToken: string | undefined;
+  readonly accessToken: string;
+  /** Aborted after `refreshTimeout`. */
+  readonly signal: AbortSignal;
+  /** `signOut`: the user signed out; `idle`: this device's idle timeout ended the session. */
+  readonly reason: 'signOut' | 'idle';
+}
+
+/**
+ * Tells the server a session ended here (RFC 7009 revocation). Best effort: a failure is
+ * logged and never keeps the user signed in. `oauth2Revoke()` builds one.
+ */
+export type RevokeFunction = (context: RevokeContext) => Promise<void>;
+
 export interface SessionOptions {
   /** Obtains new tokens; without it the session ends when the access token expires. */
   refresh?: RefreshFunction;
+  /**
+   * Revokes the tokens at the server when the session ends here: on `signOut()` (awaited, at
+   * most `refreshTimeout`) and when the idle timeout ends it (in the background). Not after
+   * the server rejected a refresh, nor when another tab ended the session.
+   * @example oauth2Revoke({ revocationEndpoint: '/oauth/revoke' })
+   */
+  revoke?: RevokeFunction;
   /** @default systemClock (Date.now and the global timers) */
   clock?: Clock;
   /** Where tokens survive restarts. @default memoryStorage() */
@@ -230,6 +253,7 @@ export function createSession(options: SessionOptions = {}): Session {
   const running = new Map<number, AbortController>();
   let timer: { handle: unknown; at: number } | undefined;
   let storageChain: Promise<void> = Promise.resolve();
+  let revoking: Promise<void> = Promise.resolve();
   let snapshot: { state: State; value: SessionSnapshot } | undefined;
   let dispatching = false;
   const queue: Input[] = [];
@@ -303,6 +327,9 @@ export function createSession(options: SessionOptions = {}): Session {
         return;
       case 'announce':
         announce(effect.what);
+        return;
+      case 'revoke':
+        revoking = runRevoke(effect.tokens);
         return;
     }
   }
@@ -459,6 +486,33 @@ export function createSession(options: SessionOptions = {}): Session {
     }
   }
 
+  async function runRevoke(tokens: Tokens): Promise<void> {
+    const revokeFn = options.revoke;
+    if (!revokeFn) return;
+    const reason = state.status === 'expired' ? 'idle' : 'signOut';
+    const controller = new AbortController();
+    const timeout = clock.setTimeout(() => controller.abort(), refreshTimeout);
+    try {
+      await revokeFn({
+        refreshToken: tokens.refreshToken,
+        accessToken: tokens.accessToken,
+        signal: controller.signal,
+        reason,
+      });
+      log('debug', 'tokens revoked at the server', { token: tokens.fingerprint, reason });
+    } catch (error) {
+      // The user is signed out here whatever the server said; say so where it can be seen.
+      const secrets = [tokens.accessToken, ...(tokens.refreshToken ? [tokens.refreshToken] : [])];
+      log('warn', 'revocation failed', {
+        error: sanitizeError(error, secrets),
+        reason,
+        token: tokens.fingerprint,
+      });
+    } finally {
+      clock.clearTimeout(timeout);
+    }
+  }
+
   async function settleFailure(
     seq: number,
     base: Tokens,
@@ -609,7 +663,7 @@ export function createSession(options: SessionOptions = {}): Session {
     async signOut() {
       if (disposed) throw disposedError();
       dispatch({ type: 'signOut', remote: false });
-      await storageChain;
+      await Promise.all([storageChain, revoking]);
     },
     getAccessToken() {
       const now = clock.now();

@@ -2,6 +2,7 @@ import {
   createSession,
   type Logger,
   type RefreshFunction,
+  type RevokeFunction,
   type SessionEvent,
   type SessionOptions,
 } from 'tokenkeeper';
@@ -30,6 +31,8 @@ export function harness(
     server?: Partial<TokenEndpointOptions>;
     /** Wraps the endpoint's refresh function, e.g. to observe its context. */
     wrapRefresh?: (inner: RefreshFunction) => RefreshFunction;
+    /** `endpoint`: revoke through the scripted endpoint's RFC 7009 route; or your own function. */
+    revoke?: 'endpoint' | RevokeFunction;
   } = {},
 ) {
   const clock = createVirtualClock();
@@ -44,6 +47,9 @@ export function harness(
   const session = createSession({
     clock,
     refresh: options.wrapRefresh ? options.wrapRefresh(server.refresh) : server.refresh,
+    ...(options.revoke === undefined
+      ? {}
+      : { revoke: options.revoke === 'endpoint' ? server.revoke : options.revoke }),
     logger,
     random: () => 0.5,
     ...options.session,

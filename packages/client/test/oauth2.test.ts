@@ -1,6 +1,7 @@
 import {
   ConfigError,
   oauth2Refresh,
+  oauth2Revoke,
   parseRetryAfter,
   processTokenResponse,
   RefreshFailedError,
@@ -170,5 +171,42 @@ describe('refreshTokenGrantRequest (sending)', () => {
       }),
     );
     expect(result.error).toMatchObject({ code: 'ERR_REFRESH_REJECTED', error: 'invalid_grant' });
+  });
+});
+
+describe('oauth2Revoke (RFC 7009)', () => {
+  it('posts the refresh token with its type hint, or the access token when there is none', async () => {
+    const seen: URLSearchParams[] = [];
+    const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+      seen.push(new URLSearchParams(await new Request(input, init).text()));
+      return new Response(null, { status: 200 });
+    };
+    const revoke = oauth2Revoke({
+      revocationEndpoint: 'https://as.test/oauth/revoke',
+      clientId: 'web',
+      fetch,
+    });
+    const signal = new AbortController().signal;
+    await revoke({ refreshToken: 'rt-1', accessToken: 'at-1', signal, reason: 'signOut' });
+    await revoke({ refreshToken: undefined, accessToken: 'at-2', signal, reason: 'idle' });
+    expect(seen.map((form) => Object.fromEntries(form))).toEqual([
+      { token: 'rt-1', token_type_hint: 'refresh_token', client_id: 'web' },
+      { token: 'at-2', token_type_hint: 'access_token', client_id: 'web' },
+    ]);
+  });
+
+  it('throws a typed error for a non-2xx answer and a ConfigError for a bad endpoint', async () => {
+    const revoke = oauth2Revoke({
+      revocationEndpoint: 'https://as.test/r',
+      fetch: async () => new Response('no', { status: 503 }),
+    });
+    const signal = new AbortController().signal;
+    const result = await outcome(
+      revoke({ refreshToken: 'rt', accessToken: 'at', signal, reason: 'signOut' }),
+    );
+    expect(result.error).toMatchObject({ code: 'ERR_REFRESH_FAILED', status: 503 });
+    expect(() => oauth2Revoke({ revocationEndpoint: 'nope' })).toThrow(
+      /oauth2Revoke: revocationEndpoint/,
+    );
   });
 });

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
-import { oauth2Refresh } from '../oauth2.js';
-import type { RefreshFunction } from '../session.js';
+import { oauth2Refresh, oauth2Revoke } from '../oauth2.js';
+import type { RefreshFunction, RevokeFunction } from '../session.js';
 import type { TokenResponse } from '../tokens.js';
 
 /**
@@ -56,6 +56,10 @@ export interface TokenEndpoint {
   login(): TokenResponse;
   /** A session `refresh` option speaking to this endpoint (through `oauth2Refresh`). */
   readonly refresh: RefreshFunction;
+  /** A session `revoke` option for this endpoint's `POST /oauth/revoke` (RFC 7009). */
+  readonly revoke: RevokeFunction;
+  /** Revocation requests received; `known` when the token was one this endpoint issued. */
+  readonly revocations: readonly { at: number; known: boolean }[];
   /**
    * A fetch serving `POST /oauth/token` (refresh grant) and, on any other path, a protected
    * resource answering 200 for a valid bearer token and 401 (RFC 6750) otherwise.
@@ -116,6 +120,7 @@ export function createTokenEndpoint(options: TokenEndpointOptions): TokenEndpoin
   const queue: ScriptedOutcome[] = [];
   const refreshCalls: RefreshCall[] = [];
   const resourceCalls: ResourceCall[] = [];
+  const revocations: { at: number; known: boolean }[] = [];
   const issued: string[] = [];
 
   function issue(): TokenResponse {
@@ -204,6 +209,17 @@ export function createTokenEndpoint(options: TokenEndpointOptions): TokenEndpoin
     return json(200, answer, { date: new Date(serverNow()).toUTCString() });
   }
 
+  /** RFC 7009: revokes a refresh token (its record) or an access token; 200 even if unknown. */
+  async function revokeRoute(request: Request): Promise<Response> {
+    const token = new URLSearchParams(await request.text()).get('token') ?? '';
+    revocations.push({ at: clock.now(), known: refreshTokens.has(token) || access.has(token) });
+    const record = refreshTokens.get(token);
+    if (record) record.revoked = true;
+    const accessRecord = access.get(token);
+    if (accessRecord) accessRecord.rejected = true;
+    return new Response(null, { status: 200 });
+  }
+
   function resourceRoute(request: Request, path: string): Response {
     const header = request.headers.get('authorization') ?? '';
     const token = header.startsWith('Bearer ') ? header.slice(7) : '';
@@ -223,13 +239,17 @@ export function createTokenEndpoint(options: TokenEndpointOptions): TokenEndpoin
     if (url.origin !== origin)
       throw new TypeError(`fetch failed: ${url.origin} is not served here`);
     if (url.pathname === '/oauth/token' && request.method === 'POST') return tokenRoute(request);
+    if (url.pathname === '/oauth/revoke' && request.method === 'POST') return revokeRoute(request);
     return resourceRoute(request, url.pathname);
   };
 
   const tokenEndpoint = `${origin}/oauth/token`;
+  const revocationEndpoint = `${origin}/oauth/revoke`;
   const endpoint: TokenEndpoint = {
     login: issue,
     refresh: oauth2Refresh({ tokenEndpoint, fetch: fetchImpl as typeof fetch }),
+    revoke: oauth2Revoke({ revocationEndpoint, fetch: fetchImpl as typeof fetch }),
+    revocations,
     fetch: fetchImpl as typeof fetch,
     tokenEndpoint,
     isValid(token) {
