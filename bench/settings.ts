@@ -25,8 +25,8 @@ export function settingsFor(env: NodeJS.ProcessEnv = process.env): Settings {
   return {
     quick,
     overhead: quick
-      ? { runs: 3, seconds: 0.5, concurrency: 16, hotPathMs: 100 }
-      : { runs: 7, seconds: 2.5, concurrency: 16, hotPathMs: 500 },
+      ? { runs: 3, seconds: 0.5, concurrency: 16, hotPathMs: 100, profileSeconds: 1 }
+      : { runs: 7, seconds: 2.5, concurrency: 16, hotPathMs: 500, profileSeconds: 4 },
     storm: {
       runs: quick ? 1 : 5,
       // Grace 0 stops at N = 100: past it the rows only repeat that duplicates are reuse, and

@@ -135,6 +135,30 @@ function stepSection(result: OverheadResult, adapter: Adapter, baselineName: str
   ];
 }
 
+const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
+
+function profileSection(result: OverheadResult): string[] {
+  const lines: string[] = [];
+  for (const [pair, profile] of Object.entries(result.profiles)) {
+    const top = Object.entries(profile.byFunction).slice(0, 8);
+    lines.push(
+      `**${pair} under the profiler**: tokenkeeper's code (and what it calls, outside the HTTP ` +
+        `client's request machinery) takes ${pct(profile.tokenkeeper)} of the client process's ` +
+        `busy CPU (garbage collection, charged to nobody, ${pct(profile.gc)}; ` +
+        `${profile.busyMs.toFixed(0)} ms of samples), so a client bound by its own CPU would keep ` +
+        `${(1 - profile.tokenkeeper).toFixed(3)} of the baseline's throughput. By the tokenkeeper ` +
+        `function nearest to each sample:`,
+      '',
+      table(
+        ['tokenkeeper function (file)', 'share of busy CPU'],
+        top.map(([name, share]) => [name, pct(share)]),
+      ),
+      '',
+    );
+  }
+  return lines;
+}
+
 export function renderOverhead(result: OverheadResult): string {
   const { runs, seconds, concurrency, hotPathMs } = result.options;
   const hot = result.runs.map((run) => run.hotPath);
@@ -172,6 +196,7 @@ export function renderOverhead(result: OverheadResult): string {
     '',
     ...stepSection(result, 'fetch', 'Raw fetch'),
     ...stepSection(result, 'axios', 'Bare axios'),
+    ...profileSection(result),
     `**What the figures mean.** Requests per second through each client against the same ` +
       `node:http keep-alive server on 127.0.0.1, which runs in its own process and answers 200 ` +
       `with 20 bytes without checking anything, so whatever a client adds shows in full. ` +
@@ -186,7 +211,11 @@ export function renderOverhead(result: OverheadResult): string {
       `CPU / tokenkeeper CPU, the throughput ratio a client bound by its own CPU would see, ` +
       `and much less moved by the neighbours than wall-clock throughput. The hot path is ` +
       `\`await session.getAccessToken()\` against \`await Promise.resolve(token)\` (tinybench ` +
-      `6, ${hotPathMs} ms per task per run, median of samples of 1,000 calls).`,
+      `6, ${hotPathMs} ms per task per run, median of samples of 1,000 calls). The step ` +
+      `timings and the hot path run in a separate process from the throughput runs, and the ` +
+      `profile in a third (V8's sampling profiler through node:inspector, 100 µs interval, ` +
+      `${result.options.profileSeconds} s of the same closed loop per client), so none of them ` +
+      `changes how the JIT compiles the code the throughput runs measure.`,
     '',
     'Rerun just this: `npm run bench -- overhead`',
   ].join('\n');

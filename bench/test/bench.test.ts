@@ -57,7 +57,13 @@ describe('benchmarks, tiniest configuration', () => {
   });
 
   it("overhead: measures both pairs, the hot path and createFetch's steps", async () => {
-    const result = await runOverhead({ runs: 1, seconds: 0.2, concurrency: 4, hotPathMs: 20 });
+    const result = await runOverhead({
+      runs: 1,
+      seconds: 0.2,
+      concurrency: 4,
+      hotPathMs: 20,
+      profileSeconds: 0.2,
+    });
     const run = result.runs[0];
     expect(run?.throughput.map((pair) => pair.name)).toEqual(['createFetch', 'attachAxios']);
     for (const pair of run?.throughput ?? []) {
@@ -67,6 +73,7 @@ describe('benchmarks, tiniest configuration', () => {
     expect(run?.hotPath.tokenkeeper).toBeGreaterThan(0);
     expect(Object.keys(run?.steps.fetch ?? {})).toContain('createFetch over instant fetch');
     expect(Object.keys(run?.steps.axios ?? {})).toContain('attachAxios over instant adapter');
+    expect(result.profiles.createFetch?.tokenkeeper).toBeGreaterThan(0);
     keep(result);
   });
 
