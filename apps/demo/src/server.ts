@@ -4,10 +4,8 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
-import react from '@vitejs/plugin-react';
+
 import { type Clock, systemClock } from 'tokenkeeper';
 import {
   ConfigError,
@@ -19,7 +17,7 @@ import {
   openStore,
   type TokenServer,
 } from 'tokenkeeper-server';
-import { createServer as createVite, type ViteDevServer } from 'vite';
+import { buildPage } from './page.js';
 import { createResourceApi, type ResourceApi } from './resource/index.js';
 import { revocableVerifier } from './revocable-verifier.js';
 
@@ -59,8 +57,6 @@ export interface RunningDemo {
   readonly api: ResourceApi;
   close(): Promise<void>;
 }
-
-const webRoot = join(dirname(fileURLToPath(import.meta.url)), '..', 'web');
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), {
@@ -111,16 +107,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
 
   const verifier = revocableVerifier(tokenServer);
   const api = createResourceApi({ verifier, clock, feedInterval: options.feedInterval ?? 1000 });
-  const vite: ViteDevServer = await createVite({
-    root: webRoot,
-    configFile: false,
-    logLevel: 'warn',
-    appType: 'spa',
-    plugins: [react()],
-    server: { middlewareMode: true, hmr: false, ws: false },
-    resolve: { conditions: ['source', 'browser', 'module', 'import', 'default'] },
-  });
-
+  const page = await buildPage();
   async function demoRoutes(request: Request): Promise<Response | undefined> {
     const path = new URL(request.url).pathname;
     if (path === '/demo/config' && request.method === 'GET') {
@@ -171,13 +158,13 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       json(404, { error: 'not_found' })
     );
   });
+  const servePage = getRequestListener(page.serve);
   http.on('request', (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const ours =
       /^\/(auth|oauth|\.well-known|demo|api)\//.test(path) ||
       (path === '/graphql' && req.method === 'POST');
-    if (ours) void handle(req, res);
-    else vite.middlewares(req, res);
+    void (ours ? handle(req, res) : servePage(req, res));
   });
   api.attach(http);
 
@@ -189,8 +176,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       await api.close();
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
-      await vite.close();
       await tokenServer.close();
+      page.remove();
     },
   };
 }

@@ -21,8 +21,6 @@ const SECOND = 1000;
 const ACCESS_TTL = 10 * SECOND;
 /** Web sessions end after 20 s without activity; the prompt shows 10 s before. */
 const WEB_IDLE = '20s';
-/** The Vite client's HMR socket, which the demo server does not serve. */
-const VITE_HMR_NOISE = /WebSocket closed without opened/;
 
 describe.skipIf(!hasChromium)('the demo page, end to end (npm start)', () => {
   let demo: RunningDemo;
@@ -55,9 +53,7 @@ describe.skipIf(!hasChromium)('the demo page, end to end (npm start)', () => {
   });
 
   async function openPage(tab: Page): Promise<Page> {
-    tab.on('pageerror', (error) => {
-      if (!VITE_HMR_NOISE.test(error.message)) pageErrors.push(`${error.message}\n${error.stack}`);
-    });
+    tab.on('pageerror', (error) => pageErrors.push(`${error.message}\n${error.stack}`));
     if (tab.url() === 'about:blank') await tab.goto(demo.url);
     return tab;
   }

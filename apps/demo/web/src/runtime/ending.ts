@@ -37,7 +37,8 @@ export function followEndings(
       const endedAt = clock.realNow();
       const base: Ending = { reason: event.reason, remote: event.remote, audit: undefined, awayMs };
       ending.set(base);
-      if (event.reason === 'idle') return; // decided on this device: the server has no row
+      // Decided on this device; the server only hears of it through the revocation that follows.
+      if (event.reason === 'idle') return;
       fetchAudit().then(
         (rows) => {
           const cause = rows.find(

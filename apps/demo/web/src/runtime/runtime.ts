@@ -3,7 +3,7 @@
  * the live feeds, the timeline subscription and the thief's copy for the replay scenario. Built
  * outside React; components receive it.
  */
-import { createSession, oauth2Refresh, type Session } from 'tokenkeeper';
+import { createSession, oauth2Refresh, oauth2Revoke, type Session } from 'tokenkeeper';
 import { crossTabCoordinator } from 'tokenkeeper/cross-tab';
 import { browserLifecycle } from 'tokenkeeper/lifecycle/browser';
 import { webStorage } from 'tokenkeeper/storage/web';
@@ -46,6 +46,8 @@ export function createRuntime(platform: Platform, clientType: ClientType): DemoR
   const session = createSession({
     // The refresh goes through the plain network, never through the authorized fetch.
     refresh: stolen.wrap(oauth2Refresh({ tokenEndpoint: '/oauth/token', fetch: network.fetch })),
+    // Signing out (or this device's idle timeout) revokes the family at the server too.
+    revoke: oauth2Revoke({ revocationEndpoint: '/oauth/revoke', fetch: network.fetch }),
     storage: webStorage(),
     coordinator: crossTabCoordinator({ name: 'tokenkeeper-demo' }),
     lifecycle: browserLifecycle(),

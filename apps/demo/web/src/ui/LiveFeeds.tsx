@@ -63,9 +63,9 @@ export function LiveFeeds({ runtime }: { runtime: DemoRuntime }) {
       <p className="hint">
         The server pushes a numbered tick every second and closes a socket when its token expires.
         Both streams take the live token on every (re)connect and follow every refresh, so the
-        numbers keep climbing (seed 003's socket kept a stale token). While open they keep the
-        session in use: its token is renewed ahead of expiry and the idle countdown restarts, so
-        pause them to watch a web session run idle.
+        numbers keep climbing (seed 003's socket kept a stale token). While open they keep the token
+        renewed ahead of expiry, but they are not you: a web session still ends after its idle
+        window without a click.
       </p>
       <Stream
         name="WebSocket /ws"

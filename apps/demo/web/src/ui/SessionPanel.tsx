@@ -98,7 +98,9 @@ export function SessionPanel({
           total={idle}
           testId="idle-countdown"
           over="now"
-          note="Every request and every refresh counts as activity."
+          note={
+            'Requests, "stay signed in" and coming back to the page count as activity; refreshes that only keep a live feed\'s token fresh do not.'
+          }
         />
       ) : (
         <p className="hint" data-testid="idle-countdown">
