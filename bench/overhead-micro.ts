@@ -20,7 +20,12 @@ async function nsPerCall(
   timeMs: number,
   batch = 1000,
 ): Promise<Record<string, number>> {
-  const bench = new Bench({ time: timeMs, warmupTime: Math.min(100, timeMs) });
+  // tinybench takes at least `iterations` samples whatever `time` says: few for a smoke run.
+  const bench = new Bench({
+    time: timeMs,
+    warmupTime: Math.min(100, timeMs),
+    iterations: timeMs < 100 ? 5 : 64,
+  });
   for (const [name, fn] of tasks) {
     bench.add(name, async () => {
       for (let i = 0; i < batch; i++) await fn();

@@ -91,7 +91,7 @@ await inspector.post('Profiler.enable');
 await inspector.post('Profiler.setSamplingInterval', { interval: 100 });
 const profiles: Record<string, ProfileShare> = {};
 for (const pair of clients.pairs) {
-  await closedLoop(pair.tokenkeeper, options.concurrency, 1);
+  await closedLoop(pair.tokenkeeper, options.concurrency, Math.min(1, options.profileSeconds));
   await inspector.post('Profiler.start');
   await closedLoop(pair.tokenkeeper, options.concurrency, options.profileSeconds);
   const { profile } = await inspector.post('Profiler.stop');
