@@ -64,7 +64,7 @@ export function renderResults(results: readonly SavedResult[], quick: boolean): 
       `average ${sections.map((s) => `${s.saved.machine.loadAverage} before ${s.saved.name}`).join(', ')}).`,
     `- **Versions** (read from node_modules): ${versions}.`,
     `- **Date:** ${sections.map((s) => `${s.saved.name} ${s.saved.date} (${Math.round(s.saved.seconds)} s)`).join('; ')}.`,
-    '- **How to read a figure:** `median [min–max]` over the runs named in each section; a ' +
+    '- **How to read a figure:** `median [min to max]` over the runs named in each section; a ' +
       'single number means every run gave it. Every ratio is computed within each run, ' +
       'against a baseline measured in the same run on the same machine, and its median taken: ' +
       'on a shared two-core machine absolute times move with the neighbours, ratios much less.',

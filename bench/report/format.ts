@@ -6,20 +6,23 @@ const grouping = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 /** `1,234` / `0.97`: thousands separators, `digits` decimals. */
 export function num(value: number, digits = 0): string {
   if (!Number.isFinite(value)) return '–';
-  if (digits === 0) return grouping.format(Math.round(value));
-  return value.toLocaleString('en-US', {
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  });
+  const text =
+    digits === 0
+      ? grouping.format(Math.round(value))
+      : value.toLocaleString('en-US', {
+          minimumFractionDigits: digits,
+          maximumFractionDigits: digits,
+        });
+  return text.replace(/^-/, '−');
 }
 
-/** `median [min–max]`, or just the median when every run gave the same value. */
+/** `median [min to max]`, or just the median when every run gave the same value. */
 export function cell(s: Spread, digits = 0): string {
   if (s.runs === 0) return '–';
   const median = num(s.median, digits);
   const min = num(s.min, digits);
   const max = num(s.max, digits);
-  return min === max ? median : `${median} [${min}–${max}]`;
+  return min === max ? median : `${median} [${min} to ${max}]`;
 }
 
 /** A GitHub-flavoured Markdown table; columns after the first are right-aligned. */

@@ -64,9 +64,10 @@ export function renderSteady(result: SteadyResult): string {
       `request finds the token expired; ratio = refresh calls / that minimum. tokenkeeper ` +
       `refreshes a little early (its default refresh-ahead window is the last 3% of the ` +
       `token's life, 27 s of 15 minutes, and it never hands out a token with less than 10 s ` +
-      `left), which is what keeps its requests from meeting a 401 and costs it at most one ` +
-      `refresh per token lifetime more than the oracle; the seed-000 interceptor's timer ` +
-      `refreshes every half lifetime whether or not the app is used.`,
+      `left, waiting for the refresh instead), which is what keeps its requests from meeting a ` +
+      `401 and what its ratio above 1 pays for; the seed-000 interceptor's timer refreshes ` +
+      `every half lifetime whether or not the app is used (its one 401 is the first expiry, ` +
+      `before any refresh has started the timer).`,
     '',
     'Rerun just this: `npm run bench -- steady`',
   ].join('\n');

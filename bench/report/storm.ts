@@ -177,7 +177,10 @@ export function renderStorm(result: StormResult): string {
       'the new token and rotates again, and every later duplicate of the first token is then ' +
       'two generations old: reuse, the session is revoked, and (for the naive interceptor, ' +
       'which clears its tokens on a failed refresh) every request still waiting fails. With ' +
-      'grace 0 every duplicate is reuse.',
+      'grace 0 every duplicate is reuse. Every contender has to send each request twice (the ' +
+      'refused attempt and the retry), so even one refresh leaves the storm latency near twice ' +
+      'the valid-token latency once the servers are the bottleneck, as at N = 1,000, where the ' +
+      'API checks 2,000 ES256 signatures on the two shared cores.',
     '',
     revokedSentence(result),
     '',
