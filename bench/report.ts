@@ -68,10 +68,11 @@ export function renderResults(results: readonly SavedResult[], quick: boolean): 
       'single number means every run gave it. Every ratio is computed within each run, ' +
       'against a baseline measured in the same run on the same machine, and its median taken: ' +
       'on a shared two-core machine absolute times move with the neighbours, ratios much less.',
-    '- **Rerun:** everything `npm run bench` (about 10 minutes; `DATABASE_URL` enables the ' +
+    '- **Rerun:** everything `npm run bench` (7 to 10 minutes; `DATABASE_URL` enables the ' +
       'PostgreSQL rows); one benchmark `npm run bench -- storm` (or `overhead`, `steady`, ' +
       '`server`; the other sections keep their last figures from `bench/results/`); a ' +
-      'one-minute smoke run `BENCH_QUICK=1 npm run bench` (writes `bench/RESULTS.quick.md`).',
+      'one-minute smoke run `BENCH_QUICK=1 npm run bench` (writes `bench/RESULTS.quick.md`); ' +
+      'only this file, from the saved results, `npm run bench -- report`.',
     '',
     '## Aims',
     '',

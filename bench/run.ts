@@ -2,6 +2,7 @@
  * `npm run bench [-- overhead|storm|steady|server ...]`: runs the named benchmarks (all by
  * default), saves each result under results/, and regenerates RESULTS.md from every saved
  * result. `BENCH_QUICK=1` makes a one-minute smoke run that writes RESULTS.quick.md instead.
+ * `npm run bench -- report` only regenerates RESULTS.md from the saved results.
  */
 import { describeMachine } from './machine.js';
 import { runOverhead } from './overhead.js';
@@ -17,10 +18,11 @@ const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0).padSt
 const log = (line: string) => process.stderr.write(`[bench ${elapsed()}] ${line}\n`);
 
 function requested(args: readonly string[]): BenchmarkName[] {
+  if (args.length === 1 && args[0] === 'report') return [];
   const unknown = args.filter((arg) => !(benchmarkNames as readonly string[]).includes(arg));
   if (unknown.length > 0) {
     process.stderr.write(
-      `unknown benchmark ${unknown.join(', ')}; choose from ${benchmarkNames.join(', ')}\n`,
+      `unknown benchmark ${unknown.join(', ')}; choose from ${benchmarkNames.join(', ')} (or report)\n`,
     );
     process.exit(2);
   }

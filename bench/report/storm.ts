@@ -184,6 +184,7 @@ export function renderStorm(result: StormResult): string {
     '',
     revokedSentence(result),
     '',
-    'Rerun just this: `npm run bench -- storm` (every contender, N and grace; about 5 minutes).',
+    'Rerun just this: `npm run bench -- storm` (every contender, N and grace: 3 to 5 minutes, ' +
+      'most of it the refresh-per-401 contenders at N = 1,000).',
   ].join('\n');
 }
