@@ -22,6 +22,8 @@ export interface MachineConfig {
   readonly autoExtend: boolean;
   /** Activity is written to storage at most this often (ms). */
   readonly activityPersistInterval: number;
+  /** Something reads activity (an idle timeout or an active window); otherwise it is ignored. */
+  readonly tracksActivity: boolean;
 }
 
 export interface RefreshState {

@@ -221,6 +221,7 @@ function machineConfig(options: SessionOptions): MachineConfig {
     idleTimeout,
     expiringWarning: warning,
     autoExtend: options.autoExtend ?? false,
+    tracksActivity: idleTimeout !== undefined || options.refreshPolicy?.activeWindow !== undefined,
     activityPersistInterval:
       idleTimeout === undefined ? Infinity : Math.max(5_000, idleTimeout / 20),
   };
@@ -684,7 +685,8 @@ export function createSession(options: SessionOptions = {}): Session {
       return acquire();
     },
     markActivity() {
-      if (!disposed) dispatch({ type: 'activity' });
+      // Per request on the hot path: skip the reducer when nothing reads activity.
+      if (!disposed && config.tracksActivity) dispatch({ type: 'activity' });
     },
     refresh() {
       if (disposed) return Promise.reject(disposedError());

@@ -9,6 +9,7 @@ import {
   isAxiosError,
 } from 'axios';
 import type { Session } from '../session.js';
+import { originFinder } from './origin.js';
 
 export interface AttachAxiosOptions {
   /**
@@ -28,6 +29,9 @@ export interface AttachAxiosOptions {
  */
 const ATTEMPT = 'tokenkeeperAttempt';
 type Marked = InternalAxiosRequestConfig & { [ATTEMPT]?: 'sent' | 'retry' };
+
+/** An absolute or protocol-relative URL, as axios decides it. */
+const ABSOLUTE = /^([a-z][a-z\d+\-.]*:)?\/\//i;
 
 function pageLocation(): { origin?: string; href?: string } | undefined {
   return (globalThis as { location?: { origin?: string; href?: string } }).location;
@@ -87,19 +91,30 @@ export function attachAxios(
   if (page && page !== 'null') allowed.add(page);
   let pinned = allowed.size > 0 || options.shouldAuthorize !== undefined;
 
+  const originOf = originFinder();
+
   function authorize(config: InternalAxiosRequestConfig): boolean {
-    let url: URL;
-    try {
-      url = new URL(instance.getUri(config), pageLocation()?.href);
-    } catch {
-      return false; // a relative URL outside a browser: no origin to trust, so no token
+    if (options.shouldAuthorize) {
+      let url: URL;
+      try {
+        url = new URL(instance.getUri(config), pageLocation()?.href);
+      } catch {
+        return false; // a relative URL outside a browser: no origin to trust, so no token
+      }
+      return options.shouldAuthorize(url, config);
     }
-    if (options.shouldAuthorize) return options.shouldAuthorize(url, config);
+    // The config is already merged with the instance defaults: the origin follows from the URL
+    // when it is absolute, else from baseURL. (getUri would re-merge and serialise the params
+    // on every request: most of this adapter's cost, measured.)
+    const target =
+      config.url && ABSOLUTE.test(config.url) ? config.url : (config.baseURL ?? config.url ?? '');
+    const origin = originOf(target);
+    if (origin === undefined) return false;
     if (!pinned) {
-      allowed.add(url.origin);
+      allowed.add(origin);
       pinned = true;
     }
-    return allowed.has(url.origin);
+    return allowed.has(origin);
   }
 
   async function onRequest(

@@ -2,6 +2,7 @@
  * `tokenkeeper/fetch`: a fetch with fetch's own signature that carries the session's live token.
  */
 import type { Session } from '../session.js';
+import { originFinder, pageOrigin, urlOf } from './origin.js';
 
 export interface CreateFetchOptions {
   /**
@@ -21,14 +22,24 @@ export interface CreateFetchOptions {
 
 type Input = RequestInfo | URL;
 
-function pageOrigin(): string | undefined {
-  const origin = (globalThis as { location?: { origin?: string } }).location?.origin;
-  return origin && origin !== 'null' ? origin : undefined;
+/** True when the caller set an Authorization header of its own. */
+function hasAuthorization(headers: HeadersInit | undefined): boolean {
+  if (headers === undefined) return false;
+  if (headers instanceof Headers) return headers.has('authorization');
+  if (Array.isArray(headers))
+    return headers.some(([name]) => name?.toLowerCase() === 'authorization');
+  return Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
 }
 
-function urlOf(input: Input): URL {
-  const raw = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-  return new URL(raw, (globalThis as { location?: { href?: string } }).location?.href);
+/** The caller's headers plus the bearer token; a plain object stays a plain object. */
+function withBearer(headers: HeadersInit | undefined, token: string): HeadersInit {
+  const authorization = `Bearer ${token}`;
+  if (headers === undefined) return { authorization };
+  if (!(headers instanceof Headers) && !Array.isArray(headers))
+    return { ...headers, authorization };
+  const copy = new Headers(headers);
+  copy.set('authorization', authorization);
+  return copy;
 }
 
 /** Bodies that can be sent twice: everything but streams and async iterables. */
@@ -60,30 +71,37 @@ export function createFetch(session: Session, options: CreateFetchOptions = {}):
   const page = pageOrigin();
   if (page) allowed.add(page);
   let pinned = allowed.size > 0 || options.shouldAuthorize !== undefined;
+  const originOf = originFinder();
 
-  function authorize(url: URL, headers: Headers, method: string): boolean {
-    if (headers.has('authorization')) return false; // the caller chose its own credentials
-    if (options.shouldAuthorize) return options.shouldAuthorize(url, { method, headers });
+  function authorize(
+    input: Input,
+    init: RequestInit | undefined,
+    headers: HeadersInit | undefined,
+  ): boolean {
+    if (options.shouldAuthorize) {
+      const method = (
+        init?.method ?? (input instanceof Request ? input.method : 'GET')
+      ).toUpperCase();
+      return options.shouldAuthorize(urlOf(input), { method, headers: new Headers(headers) });
+    }
+    const origin = originOf(input);
+    if (origin === undefined) return false;
     if (!pinned) {
-      allowed.add(url.origin);
+      allowed.add(origin);
       pinned = true;
     }
-    return allowed.has(url.origin);
+    return allowed.has(origin);
   }
 
   const authFetch = async (input: Input, init?: RequestInit): Promise<Response> => {
     const doFetch = options.fetch ?? globalThis.fetch;
     const isRequest = typeof Request !== 'undefined' && input instanceof Request;
-    const headers = new Headers(init?.headers ?? (isRequest ? input.headers : undefined));
-    const method = (init?.method ?? (isRequest ? input.method : 'GET')).toUpperCase();
-    if (!authorize(urlOf(input), headers, method)) return doFetch(input, init);
-
+    const headers = init?.headers ?? (isRequest ? input.headers : undefined);
+    // A request that carries its own credentials, or goes elsewhere, passes through untouched.
+    if (hasAuthorization(headers) || !authorize(input, init, headers)) return doFetch(input, init);
     // Activity first: a request made just before a sliding session's idle deadline counts,
-
     // even if its token needs a refresh that completes after the deadline.
-
     session.markActivity();
-
     const token = await session.getAccessToken();
     const canReplay = init?.body !== undefined ? replayableBody(init.body) : true;
     // A Request's body can be read once: keep a copy for the retry before the first send.
@@ -91,8 +109,7 @@ export function createFetch(session: Session, options: CreateFetchOptions = {}):
       canReplay && isRequest && init?.body === undefined && input.body !== null
         ? input.clone()
         : input;
-    headers.set('authorization', `Bearer ${token}`);
-    const first = await doFetch(input, { ...init, headers });
+    const first = await doFetch(input, { ...init, headers: withBearer(headers, token) });
     if (first.status !== 401) return first;
     if (!canReplay) {
       // Not retried, but the session still learns that this token was refused.
@@ -101,8 +118,7 @@ export function createFetch(session: Session, options: CreateFetchOptions = {}):
     }
     const retryToken = await session.handleUnauthorized(token);
     await first.body?.cancel();
-    headers.set('authorization', `Bearer ${retryToken}`);
-    return doFetch(spare, { ...init, headers });
+    return doFetch(spare, { ...init, headers: withBearer(headers, retryToken) });
   };
   return authFetch as typeof fetch;
 }

@@ -239,3 +239,70 @@ describe('createFetch against a real HTTP server', () => {
     expect(a.seen).toHaveLength(5); // nothing sent without a token
   });
 });
+
+describe('createFetch origin matching', () => {
+  it('matches origins as browsers do, and never by a look-alike prefix or a query string', async () => {
+    const clock = createVirtualClock();
+    const session = createSession({ clock });
+    await session.signIn({ access_token: 'live-token-123', expires_in: 600 });
+    const seen: Record<string, string | null> = {};
+    const api = createFetch(session, {
+      origins: ['https://api.test'],
+      fetch: async (input, init) => {
+        const request = new Request(input, init);
+        seen[request.url] = request.headers.get('authorization');
+        return new Response('ok');
+      },
+    });
+    await api('https://API.TEST/upper');
+    await api('https://api.test:443/default-port');
+    await api(new URL('https://api.test/url-object'));
+    await api(new Request('https://api.test/request-object'));
+    await api('https://api.test.evil.example/look-alike');
+    await api('https://evil.example/?next=https://api.test/');
+    await api('https://evil.example#https://api.test/');
+    await api('http://api.test/other-scheme');
+    await api('https://api.test:8443/other-port');
+    const bearer = 'Bearer live-token-123';
+    expect(seen).toEqual({
+      'https://api.test/upper': bearer,
+      'https://api.test/default-port': bearer,
+      'https://api.test/url-object': bearer,
+      'https://api.test/request-object': bearer,
+      'https://api.test.evil.example/look-alike': null,
+      'https://evil.example/?next=https://api.test/': null,
+      'https://evil.example/#https://api.test/': null,
+      'http://api.test/other-scheme': null,
+      'https://api.test:8443/other-port': null,
+    });
+  });
+
+  it('keeps the caller headers, in any form, beside the token', async () => {
+    const clock = createVirtualClock();
+    const session = createSession({ clock });
+    await session.signIn({ access_token: 'live-token-123', expires_in: 600 });
+    const seen: Headers[] = [];
+    const api = createFetch(session, {
+      origins: ['https://api.test'],
+      fetch: async (input, init) => {
+        seen.push(new Request(input, init).headers);
+        return new Response('ok');
+      },
+    });
+    await api('https://api.test/a', { headers: { 'x-one': '1' } });
+    await api('https://api.test/b', { headers: new Headers({ 'x-two': '2' }) });
+    await api('https://api.test/c', { headers: [['x-three', '3']] });
+    await api('https://api.test/d', { headers: { AUTHORIZATION: 'Basic mine' } });
+    expect(
+      seen.map((h) => [
+        h.get('authorization'),
+        h.get('x-one') ?? h.get('x-two') ?? h.get('x-three'),
+      ]),
+    ).toEqual([
+      ['Bearer live-token-123', '1'],
+      ['Bearer live-token-123', '2'],
+      ['Bearer live-token-123', '3'],
+      ['Basic mine', null],
+    ]);
+  });
+});
