@@ -3,10 +3,11 @@
  * the way tokenkeeper tests itself: days of virtual time in milliseconds, and a token endpoint
  * whose answers you script.
  */
+
+export { createVirtualClock, type VirtualClock } from './testing/clock.js';
 export {
   createTokenEndpoint,
   type ScriptedOutcome,
   type TokenEndpoint,
   type TokenEndpointOptions,
 } from './testing/token-endpoint.js';
-export { createVirtualClock, type VirtualClock } from './testing/virtual-clock.js';
