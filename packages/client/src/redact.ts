@@ -46,28 +46,41 @@ export function redactValue(value: unknown, secrets: readonly string[], depth = 
   return out;
 }
 
-function mentions(error: unknown, secrets: readonly string[], depth: number): boolean {
-  if (!(error instanceof Error) || depth > 4) {
-    return typeof error === 'string' && secrets.some((secret) => error.includes(secret));
+/** Each secret plus its URL-encoded form (a form body or a query string quotes it that way). */
+function withEncodings(secrets: readonly string[]): string[] {
+  const all = new Set<string>();
+  for (const secret of secrets) {
+    if (secret.length < 8) continue;
+    all.add(secret);
+    all.add(encodeURIComponent(secret));
   }
-  const text = `${error.message}\n${error.stack ?? ''}`;
-  return (
-    secrets.some((secret) => secret.length >= 8 && text.includes(secret)) ||
-    mentions((error as { cause?: unknown }).cause, secrets, depth + 1)
-  );
+  return [...all];
 }
 
 /**
- * Returns `error` itself when it carries none of the secrets, else a copy (name, message, stack
- * and cause chain) with each secret replaced by its fingerprint. Used on errors thrown by user
- * code (a refresh function, an HTTP client) before they become the `cause` of our errors.
+ * A copy of an error thrown by user code (a refresh function, an HTTP client) that is safe to
+ * keep as the `cause` of our errors: name, message and stack with every secret replaced by its
+ * fingerprint, a numeric `status` if there was one, and the cause chain treated the same way.
+ * Never the original object: its own properties (an HTTP client's request config, a response
+ * body) can hold a token in ways no scan can be trusted to find.
  */
 export function sanitizeError(error: unknown, secrets: readonly string[], depth = 0): unknown {
-  if (!mentions(error, secrets, 0)) return error;
-  if (!(error instanceof Error)) return redactText(String(error), secrets);
-  const copy = new Error(redactText(error.message, secrets));
+  const known = withEncodings(secrets);
+  if (!(error instanceof Error)) {
+    return typeof error === 'string'
+      ? redactText(error, known)
+      : error === undefined
+        ? undefined
+        : '[non-error value]';
+  }
+  const copy = new Error(redactText(error.message, known));
   copy.name = error.name;
-  copy.stack = redactText(error.stack ?? '', secrets);
+  copy.stack = redactText(error.stack ?? '', known);
+  const status =
+    (error as { status?: unknown; response?: { status?: unknown } }).status ??
+    (error as { response?: { status?: unknown } }).response?.status;
+  if (typeof status === 'number')
+    Object.defineProperty(copy, 'status', { value: status, enumerable: true });
   const cause = (error as { cause?: unknown }).cause;
   if (cause !== undefined && depth < 4) {
     Object.defineProperty(copy, 'cause', {

@@ -51,11 +51,19 @@ function httpDetails(error: unknown): { status?: number; oauthError?: string } {
 }
 
 /** Classifies whatever a `refresh` function threw. */
-export function classifyRefreshError(error: unknown, timedOut: boolean): RefreshOutcome {
+/**
+ * Classifies whatever a `refresh` function threw, reading the original error, and keeps only
+ * `sanitize(error)` as the cause of what it returns (see `sanitizeError`).
+ */
+export function classifyRefreshError(
+  error: unknown,
+  timedOut: boolean,
+  sanitize: (error: unknown) => unknown,
+): RefreshOutcome {
   if (timedOut) {
     return { type: 'failed', error: new RefreshFailedError('timeout', 'Token refresh timed out') };
   }
-  if (isTokenkeeperError(error)) return classifyOwn(error);
+  if (isTokenkeeperError(error)) return classifyOwn(error, sanitize);
   const { status, oauthError } = httpDetails(error);
   if (oauthError && FINAL_OAUTH_ERRORS.has(oauthError)) {
     return { type: 'rejected', reason: expiredReasonFor(oauthError), error: oauthError };
@@ -66,33 +74,51 @@ export function classifyRefreshError(error: unknown, timedOut: boolean): Refresh
     const message = `Token refresh failed with HTTP ${status}`;
     return {
       type: 'failed',
-      error: new RefreshFailedError(kind, message, { status, cause: error }),
+      error: new RefreshFailedError(kind, message, { status, cause: sanitize(error) }),
     };
   }
   // fetch rejects with a TypeError for network failures (DNS, refused, reset, offline).
   const kind = error instanceof TypeError ? 'network' : 'unknown';
   const message =
     kind === 'network' ? 'Token refresh failed: network error' : 'Token refresh failed';
-  return { type: 'failed', error: new RefreshFailedError(kind, message, { cause: error }) };
+  return {
+    type: 'failed',
+    error: new RefreshFailedError(kind, message, { cause: sanitize(error) }),
+  };
 }
 
-function classifyOwn(error: TokenkeeperError): RefreshOutcome {
+function classifyOwn(
+  error: TokenkeeperError,
+  sanitize: (error: unknown) => unknown,
+): RefreshOutcome {
   switch (error.code) {
     case 'ERR_REFRESH_REJECTED': {
       const code = (error as RefreshRejectedError).error;
       return { type: 'rejected', reason: expiredReasonFor(code), error: code };
     }
-    case 'ERR_REFRESH_FAILED':
-      return { type: 'failed', error: error as RefreshFailedError };
+    case 'ERR_REFRESH_FAILED': {
+      const failed = error as RefreshFailedError;
+      // A user's refresh function may have attached its own cause: keep only a safe copy.
+      const copy = new RefreshFailedError(failed.kind, failed.message, {
+        status: failed.status,
+        retryAfter: failed.retryAfter,
+        cause: failed.cause === undefined ? undefined : sanitize(failed.cause),
+      });
+      return { type: 'failed', error: copy };
+    }
     case 'ERR_INVALID_TOKEN_RESPONSE':
       return {
         type: 'failed',
-        error: new RefreshFailedError('invalid_response', error.message, { cause: error }),
+        error: new RefreshFailedError('invalid_response', error.message, {
+          cause: sanitize(error),
+        }),
       };
     default:
       return {
         type: 'failed',
-        error: new RefreshFailedError('unknown', 'Token refresh failed', { cause: error }),
+        error: new RefreshFailedError('unknown', 'Token refresh failed', {
+          cause: sanitize(error),
+        }),
       };
   }
 }

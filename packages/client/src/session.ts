@@ -522,7 +522,7 @@ export function createSession(options: SessionOptions = {}): Session {
   ): Promise<void> {
     // User code's errors (an HTTP client's dump) may quote the token: never pass that on.
     const secrets = [base.accessToken, ...(base.refreshToken ? [base.refreshToken] : [])];
-    const outcome = classifyRefreshError(sanitizeError(error, secrets), timedOut);
+    const outcome = classifyRefreshError(error, timedOut, (cause) => sanitizeError(cause, secrets));
     if (outcome.type === 'failed') {
       log('warn', 'refresh failed', {
         kind: outcome.error.kind,

@@ -127,3 +127,39 @@ describe('redaction (behaviour 8)', () => {
     expect(dump(logs)).not.toContain(token);
   });
 });
+
+describe('errors thrown by user code are never kept as they are', () => {
+  it('an HTTP client error carrying the refresh token in its request config reaches no event or caller', async () => {
+    const refreshToken = 'rt-secret-value-0123456789/+=';
+    const axiosLike = () =>
+      Object.assign(new Error('Request failed with status code 503'), {
+        name: 'AxiosError',
+        config: {
+          data: `grant_type=refresh_token&refresh_token=${encodeURIComponent(refreshToken)}`,
+        },
+        response: { status: 503, data: '<html>busy</html>' },
+        request: { body: `refresh_token=${refreshToken}` },
+      });
+    const h = harness({
+      session: {
+        refresh: async () => {
+          throw axiosLike();
+        },
+      },
+    });
+    const events: unknown[] = [];
+    h.session.subscribe((event) => events.push(event));
+    await h.session.signIn({
+      access_token: 'access-token-abcdef',
+      expires_in: 60,
+      refresh_token: refreshToken,
+    });
+    h.clock.jump(2 * MINUTE);
+    const failed = await outcome(h.session.getAccessToken());
+    expect(failed.error).toMatchObject({ code: 'ERR_REFRESH_FAILED', kind: 'server', status: 503 });
+    const everything = dump([events, failed.error, h.logs, (failed.error as Error).cause]);
+    expect(everything).toContain('Request failed with status code 503'); // still useful to debug
+    expect(everything).not.toContain(refreshToken);
+    expect(everything).not.toContain(encodeURIComponent(refreshToken));
+  });
+});
