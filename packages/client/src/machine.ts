@@ -266,17 +266,20 @@ function apply(config: MachineConfig, s: State, input: Input, env: Env, fx: Fx):
     case 'restored': {
       if (s.status !== 'loading') return s;
       fx.push({ type: 'settleWaiters' });
-      if (!input.tokens) return { ...s, status: 'signedOut' };
+      const idle = { ...idleRefresh, seq: s.refresh.seq };
+      if (!input.tokens) return { ...s, status: 'signedOut', refresh: idle };
       emit(fx, {
         type: 'restored',
         fingerprint: input.tokens.fingerprint,
         expiresAt: input.tokens.expiresAt,
       });
-      return restartIdle(
+      const restored = restartIdle(
         config,
         withTokens(s, input.tokens),
         Math.min(input.lastActivityAt ?? now, now),
       );
+      // A demand made while loading needs a refresh only if the restored token cannot serve it.
+      return tokenUsable(config, restored, now) ? { ...restored, refresh: idle } : restored;
     }
     case 'signIn': {
       const refresh = dropRefresh(s, fx);
@@ -309,6 +312,8 @@ function apply(config: MachineConfig, s: State, input: Input, env: Env, fx: Fx):
     case 'tick':
       return s;
     case 'demand':
+      // While stored tokens are still being read, remember the demand: the restore serves it.
+      if (s.status === 'loading') return { ...s, refresh: { ...s.refresh, wanted: 'demand' } };
       if (s.status !== 'active' || tokenUsable(config, s, now) || s.refresh.wanted) return s;
       return { ...s, refresh: { ...s.refresh, wanted: 'demand' } };
     case 'unauthorized': {

@@ -1,3 +1,5 @@
+import { createSession, memoryStorage } from 'tokenkeeper';
+import { createTokenEndpoint, createVirtualClock } from 'tokenkeeper/testing';
 import { describe, expect, it } from 'vitest';
 import { DAY, harness, MINUTE } from './harness.js';
 
@@ -51,5 +53,43 @@ describe('days idle (behaviour 2, seed 000)', () => {
     expect((await api('https://auth.test/x')).status).toBe(200);
     expect(server.resourceCalls).toHaveLength(1);
     expect(server.refreshCount).toBe(1);
+  });
+});
+
+describe('a request made while stored tokens are still being read (restart)', () => {
+  it('waits for the restore, and an expired stored token costs exactly one refresh', async () => {
+    const clock = createVirtualClock();
+    const server = createTokenEndpoint({ clock });
+    const storage = memoryStorage();
+    const first = createSession({ clock, storage, refresh: server.refresh });
+    await first.signIn(server.login());
+    first.dispose();
+    clock.jump(5 * DAY); // the page is reloaded days later
+    // Reading storage takes a moment (IndexedDB, a keychain): the first request comes before it.
+    const slow = {
+      ...storage,
+      get: async (key: string) => {
+        await new Promise((resolve) => clock.setTimeout(resolve, 5));
+        return storage.get(key);
+      },
+    };
+    const second = createSession({ clock, storage: slow, refresh: server.refresh });
+    const pending = second.getAccessToken(); // before ready(): the app calls the API on mount
+    await clock.advance(10);
+    const token = await pending;
+    expect(server.isValid(token)).toBe(true);
+    expect(server.refreshCount).toBe(1);
+  });
+
+  it('a still-valid stored token is handed out without a refresh', async () => {
+    const clock = createVirtualClock();
+    const server = createTokenEndpoint({ clock });
+    const storage = memoryStorage();
+    const first = createSession({ clock, storage, refresh: server.refresh });
+    await first.signIn(server.login());
+    first.dispose();
+    const second = createSession({ clock, storage, refresh: server.refresh });
+    expect(server.isValid(await second.getAccessToken())).toBe(true);
+    expect(server.refreshCount).toBe(0);
   });
 });
