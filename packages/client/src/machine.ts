@@ -89,7 +89,14 @@ export type Input =
   | { type: 'online'; online: boolean }
   | { type: 'retain' }
   | { type: 'release' }
-  | { type: 'adopt'; tokens: Tokens; lastActivityAt: number | undefined }
+  | {
+      type: 'adopt';
+      tokens: Tokens;
+      lastActivityAt: number | undefined;
+      /** A sign-in elsewhere, or a refresh (of another tab, or found in storage). */
+      origin: 'signIn' | 'refresh';
+    }
+  | { type: 'remoteActivity'; at: number }
   | { type: 'remoteEnd'; reason: ExpiredReason | undefined; error: string | undefined };
 
 export type Effect =
@@ -99,7 +106,9 @@ export type Effect =
   | { type: 'clearStorage' }
   | { type: 'emit'; event: SessionEvent }
   | { type: 'settleWaiters' }
-  | { type: 'announce'; what: 'tokens' | 'signedOut' | 'expired' }
+  | { type: 'announce'; what: 'signedIn' | 'refreshed' | 'activity' | 'signedOut' | 'expired' }
+  /** A remote end: delete the stored record if it still holds the tokens this session had. */
+  | { type: 'clearStorageIfHeld'; tokens: Tokens }
   | { type: 'revoke'; tokens: Tokens };
 
 /** What the runtime observes and hands in with every input. */
@@ -195,6 +204,9 @@ function end(
 ): State {
   const refresh = dropRefresh(s, fx);
   if (!remote) fx.push({ type: 'clearStorage' });
+  // This tab's own write may have landed after the other tab cleared storage: undo it, but
+  // leave a newer sign-in from a third tab alone.
+  else if (s.tokens) fx.push({ type: 'clearStorageIfHeld', tokens: s.tokens });
   // Tell the server when the session ends here while its family may still be alive there:
   // a sign-out, or this device's idle timeout. After invalid_grant it is dead already, and an
   // end announced by another tab was revoked by that tab.
@@ -284,7 +296,7 @@ function apply(config: MachineConfig, s: State, input: Input, env: Env, fx: Fx):
     case 'signIn': {
       const refresh = dropRefresh(s, fx);
       const next = restartIdle(config, withTokens({ ...s, refresh }, input.tokens), now);
-      fx.push({ type: 'persist' }, { type: 'announce', what: 'tokens' });
+      fx.push({ type: 'persist' }, { type: 'announce', what: 'signedIn' });
       emit(fx, {
         type: 'signedIn',
         fingerprint: input.tokens.fingerprint,
@@ -333,7 +345,7 @@ function apply(config: MachineConfig, s: State, input: Input, env: Env, fx: Fx):
         next = { ...next, lastActivityAt: now, idleDeadline: now + config.idleTimeout };
         const since = s.persistedActivityAt ?? Number.NEGATIVE_INFINITY;
         if (now - since >= config.activityPersistInterval) {
-          fx.push({ type: 'persist' });
+          fx.push({ type: 'persist' }, { type: 'announce', what: 'activity' });
           next = { ...next, persistedActivityAt: now };
         }
       }
@@ -353,7 +365,7 @@ function apply(config: MachineConfig, s: State, input: Input, env: Env, fx: Fx):
       const renewed = { ...withTokens(s, input.tokens), refresh: dropRefresh(s, fx, input.seq) };
       const next =
         reason === 'extend' || reason === 'resume' ? restartIdle(config, renewed, now) : renewed;
-      fx.push({ type: 'persist' }, { type: 'announce', what: 'tokens' });
+      fx.push({ type: 'persist' }, { type: 'announce', what: 'refreshed' });
       emit(fx, {
         type: 'refreshed',
         reason,
@@ -440,13 +452,23 @@ function apply(config: MachineConfig, s: State, input: Input, env: Env, fx: Fx):
       }
       return next;
     }
+    case 'remoteActivity':
+      // The user is active in another tab: the shared idle countdown restarts at that moment.
+      if (s.status !== 'active' || s.lastActivityAt === undefined || input.at <= s.lastActivityAt)
+        return s;
+      return {
+        ...restartIdle(config, s, Math.min(input.at, now)),
+        persistedActivityAt: s.persistedActivityAt,
+      };
     case 'retain':
       return { ...s, leases: s.leases + 1 };
     case 'release':
       return { ...s, leases: Math.max(0, s.leases - 1) };
     case 'adopt': {
-      // Tokens from another tab or from storage: only ever move forward in time.
+      // Tokens from another tab or from storage: only ever move forward in time, and a session
+      // that ended here follows a new sign-in elsewhere, never a refresh of the ended one.
       if (s.tokens?.accessToken === input.tokens.accessToken) return s;
+      if (s.status !== 'active' && input.origin !== 'signIn') return s;
       if (s.tokens && input.tokens.receivedAt < s.tokens.receivedAt) return s;
       if (
         s.status !== 'active' &&

@@ -222,8 +222,10 @@ function machineConfig(options: SessionOptions): MachineConfig {
     expiringWarning: warning,
     autoExtend: options.autoExtend ?? false,
     tracksActivity: idleTimeout !== undefined || options.refreshPolicy?.activeWindow !== undefined,
+    // Activity is saved and shared with other tabs at most this often: often enough that an
+    // idle tab's countdown trails the busy tab's by a sixtieth of the idle timeout at most.
     activityPersistInterval:
-      idleTimeout === undefined ? Infinity : Math.max(5_000, idleTimeout / 20),
+      idleTimeout === undefined ? Infinity : Math.max(1_000, idleTimeout / 60),
   };
 }
 
@@ -320,6 +322,9 @@ export function createSession(options: SessionOptions = {}): Session {
       case 'clearStorage':
         writeStorage(undefined);
         return;
+      case 'clearStorageIfHeld':
+        clearStorageIfHeld(effect.tokens);
+        return;
       case 'emit':
         emit(effect.event);
         return;
@@ -335,33 +340,45 @@ export function createSession(options: SessionOptions = {}): Session {
     }
   }
 
-  function announce(what: 'tokens' | 'signedOut' | 'expired'): void {
+  function announce(what: 'signedIn' | 'refreshed' | 'activity' | 'signedOut' | 'expired'): void {
     if (!coordinator) return;
     if (what === 'signedOut') coordinator.publish({ type: 'signedOut' });
     else if (what === 'expired') {
       const reason = state.expired?.reason ?? 'rejected';
       coordinator.publish({ type: 'expired', reason, error: state.expired?.error });
+    } else if (what === 'activity') {
+      if (state.lastActivityAt !== undefined)
+        coordinator.publish({ type: 'activity', at: state.lastActivityAt });
     } else if (state.tokens) {
+      const record = encodeRecord(state.tokens, state.lastActivityAt);
       coordinator.publish({
         type: 'tokens',
-        record: encodeRecord(state.tokens, state.lastActivityAt),
+        record,
+        origin: what === 'signedIn' ? 'signIn' : 'refresh',
       });
     }
   }
 
   function onCoordinationMessage(message: CoordinationMessage): void {
     if (disposed) return;
-    if (message.type === 'tokens') {
-      try {
-        const stored = decodeRecord(message.record);
-        dispatch({ type: 'adopt', tokens: stored.tokens, lastActivityAt: stored.lastActivityAt });
-      } catch (error) {
-        log('warn', 'ignored an unreadable message from another tab', { error });
-      }
-    } else if (message.type === 'signedOut') {
-      dispatch({ type: 'remoteEnd', reason: undefined, error: undefined });
-    } else {
-      dispatch({ type: 'remoteEnd', reason: message.reason, error: message.error });
+    switch (message.type) {
+      case 'tokens':
+        try {
+          const { tokens, lastActivityAt } = decodeRecord(message.record);
+          dispatch({ type: 'adopt', tokens, lastActivityAt, origin: message.origin });
+        } catch (error) {
+          log('warn', 'ignored an unreadable message from another tab', { error });
+        }
+        return;
+      case 'activity':
+        dispatch({ type: 'remoteActivity', at: message.at });
+        return;
+      case 'signedOut':
+        dispatch({ type: 'remoteEnd', reason: undefined, error: undefined });
+        return;
+      case 'expired':
+        dispatch({ type: 'remoteEnd', reason: message.reason, error: message.error });
+        return;
     }
   }
 
@@ -419,6 +436,17 @@ export function createSession(options: SessionOptions = {}): Session {
     });
   }
 
+  function clearStorageIfHeld(tokens: Tokens): void {
+    storageChain = storageChain.then(async () => {
+      try {
+        const stored = await readStorage();
+        if (stored?.tokens.accessToken === tokens.accessToken) await storage.delete(storageKey);
+      } catch (error) {
+        log('warn', 'could not check storage after another tab ended the session', { error });
+      }
+    });
+  }
+
   async function readStorage(): Promise<StoredSession | undefined> {
     const text = await storage.get(storageKey);
     return text === null || text === undefined ? undefined : decodeRecord(text);
@@ -440,7 +468,12 @@ export function createSession(options: SessionOptions = {}): Session {
           log('debug', 'refresh skipped, another tab refreshed', {
             token: newer.tokens.fingerprint,
           });
-          dispatch({ type: 'adopt', tokens: newer.tokens, lastActivityAt: newer.lastActivityAt });
+          dispatch({
+            type: 'adopt',
+            tokens: newer.tokens,
+            lastActivityAt: newer.lastActivityAt,
+            origin: 'refresh',
+          });
           return;
         }
       }
@@ -539,7 +572,12 @@ export function createSession(options: SessionOptions = {}): Session {
       log('info', 'refresh rejected, newer tokens found in storage', {
         token: newer.tokens.fingerprint,
       });
-      dispatch({ type: 'adopt', tokens: newer.tokens, lastActivityAt: newer.lastActivityAt });
+      dispatch({
+        type: 'adopt',
+        tokens: newer.tokens,
+        lastActivityAt: newer.lastActivityAt,
+        origin: 'refresh',
+      });
       return;
     }
     log('info', 'refresh rejected, session over', { error: outcome.error, seq });

@@ -2,8 +2,13 @@ import type { ExpiredReason } from '../errors.js';
 
 /** What sessions sharing a coordinator tell each other. */
 export type CoordinationMessage =
-  /** New tokens (sign-in or refresh), as the stored record. */
-  | { type: 'tokens'; record: string }
+  /**
+   * New tokens, as the stored record. `origin` matters to a tab whose session has ended: it
+   * follows a new sign-in elsewhere, never a refresh of the session it saw end.
+   */
+  | { type: 'tokens'; record: string; origin: 'signIn' | 'refresh' }
+  /** The user was active in another tab at `at`: a shared idle countdown restarts there. */
+  | { type: 'activity'; at: number }
   | { type: 'signedOut' }
   | { type: 'expired'; reason: ExpiredReason; error: string | undefined };
 

@@ -13,8 +13,17 @@ import { MINUTE, outcome, SECOND } from '../harness.js';
 /** A BroadcastChannel whose tab can be killed: it stops sending and receiving without a word. */
 class KillableChannel extends BroadcastChannel {
   dead = false;
+  /** While set, outgoing messages wait here (a slow delivery); `release()` sends them. */
+  held: unknown[] | undefined;
   override postMessage(message: unknown): void {
-    if (!this.dead) super.postMessage(message);
+    if (this.dead) return;
+    if (this.held) this.held.push(message);
+    else super.postMessage(message);
+  }
+  release(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const message of held) super.postMessage(message);
   }
 }
 
@@ -172,5 +181,61 @@ describe('cross-tab coordination over BroadcastChannel (Node)', () => {
     for (const result of results) {
       if (result.error) expect(result.error).toMatchObject({ retryable: true });
     }
+  });
+});
+
+describe('cross-tab edge cases found in review', () => {
+  it('an idle second tab does not end the session the user is working in', async () => {
+    const clock = createVirtualClock();
+    const server = createTokenEndpoint({
+      clock,
+      sendExpiresIn: false,
+      accessTokenTtl: 365 * 24 * 60 * MINUTE,
+    });
+    const storage = memoryStorage();
+    const name = `idle-${++channelName}`;
+    const tab = () =>
+      createSession({
+        clock,
+        storage,
+        refresh: server.refresh,
+        idleTimeout: 15 * MINUTE,
+        coordinator: crossTabCoordinator({ name, clock }),
+      });
+    const busy = tab();
+    const idle = tab();
+    tabs.push(busy, idle);
+    await busy.signIn(server.login());
+    await clock.flush();
+    for (let minute = 0; minute < 40; minute++) {
+      busy.markActivity(); // the user works in this tab; the other one sits idle
+      await clock.advance(MINUTE);
+    }
+    expect([busy.getSnapshot().status, idle.getSnapshot().status]).toEqual(['active', 'active']);
+    await clock.advance(16 * MINUTE); // now nobody works anywhere
+    expect([busy.getSnapshot().status, idle.getSnapshot().status]).toEqual(['expired', 'expired']);
+  });
+
+  it('a sign-out is not undone by another tab whose refresh answer arrives at the same moment', async () => {
+    const {
+      clock,
+      server,
+      storage,
+      channels,
+      tabs: [a, b],
+    } = browserWithTabs(2);
+    await a!.signIn(server.login());
+    await clock.flush();
+    clock.jump(20 * MINUTE);
+        const refreshing = outcome(a!.getAccessToken()); // 50 ms to take the lock, 300 ms to refresh
+    await clock.advance(349);
+    channels[1]!.held = []; // B's news travels slowly
+    await b!.signOut(); // B signs out...
+    await clock.advance(1); // ...and A's refresh answer arrives before B's message does
+    await refreshing;
+    channels[1]!.release();
+    await clock.advance(SECOND);
+    expect([a!.getSnapshot().status, b!.getSnapshot().status]).toEqual(['signedOut', 'signedOut']);
+    expect(await storage.get('tokenkeeper.session')).toBeUndefined(); // a reload stays signed out
   });
 });
