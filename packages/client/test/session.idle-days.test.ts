@@ -69,7 +69,7 @@ describe('a request made while stored tokens are still being read (restart)', ()
     const slow = {
       ...storage,
       get: async (key: string) => {
-        await new Promise((resolve) => clock.setTimeout(resolve, 5));
+        await new Promise<void>((resolve) => clock.setTimeout(resolve, 5));
         return storage.get(key);
       },
     };

@@ -54,6 +54,28 @@ function abortError(signal: AbortSignal): unknown {
 }
 
 /**
+ * Settles with `work`, or rejects as soon as `signal` aborts. A refresh function that ignores
+ * its signal may run on, but it no longer holds the lock or the queue behind it.
+ */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(abortError(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
  * @example
  * const session = createSession({
  *   refresh: oauth2Refresh({ tokenEndpoint: '/oauth/token' }),
@@ -184,7 +206,7 @@ export function crossTabCoordinator(options: CrossTabOptions = {}): Coordinator 
   async function overChannel<T>(task: () => Promise<T>, signal: AbortSignal): Promise<T> {
     await acquireOverChannel(signal);
     try {
-      return await task();
+      return await untilAborted(task(), signal);
     } finally {
       holding = false;
       post({ kind: 'lock', lock: { op: 'release', id } });
@@ -214,7 +236,7 @@ export function crossTabCoordinator(options: CrossTabOptions = {}): Coordinator 
         async () => {
           acquired = true;
           clock.clearTimeout(timer);
-          return task();
+          return untilAborted(task(), signal);
         },
       );
     } catch (error) {
@@ -229,9 +251,10 @@ export function crossTabCoordinator(options: CrossTabOptions = {}): Coordinator 
     withRefreshLock(task, signal) {
       // Sessions on this very coordinator queue locally first, then compete with other tabs.
       const run = () => (locks ? withWebLock(locks, task, signal) : overChannel(task, signal));
-      const result = localQueue.then(run, run);
-      localQueue = result.catch(() => undefined); // the queue only orders; each caller gets its own outcome
-      return result;
+      const turn = localQueue.then(run, run);
+      localQueue = turn.catch(() => undefined); // the queue only orders; each caller gets its own outcome
+      // A caller whose signal aborts stops waiting at once, queued or running.
+      return untilAborted(turn, signal);
     },
     publish(message) {
       post({ kind: 'data', message });

@@ -19,8 +19,9 @@ export type CoordinationMessage =
  */
 export interface Coordinator {
   /**
-   * Runs `task` while no other session on this coordinator's channel runs one. Rejects if
-   * `signal` aborts while waiting, or if the lock cannot be had within the coordinator's bound.
+   * Runs `task` while no other session on this coordinator's channel runs one. Rejects as soon
+   * as `signal` aborts, whether waiting or running (a task that ignores its signal then runs on
+   * without the lock), or when the lock cannot be had within the coordinator's bound.
    */
   withRefreshLock<T>(task: () => Promise<T>, signal: AbortSignal): Promise<T>;
   /** Sends to every other session on the channel (not to this one). */

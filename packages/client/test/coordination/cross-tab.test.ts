@@ -227,7 +227,7 @@ describe('cross-tab edge cases found in review', () => {
     await a!.signIn(server.login());
     await clock.flush();
     clock.jump(20 * MINUTE);
-        const refreshing = outcome(a!.getAccessToken()); // 50 ms to take the lock, 300 ms to refresh
+    const refreshing = outcome(a!.getAccessToken()); // 50 ms to take the lock, 300 ms to refresh
     await clock.advance(349);
     channels[1]!.held = []; // B's news travels slowly
     await b!.signOut(); // B signs out...
@@ -237,5 +237,33 @@ describe('cross-tab edge cases found in review', () => {
     await clock.advance(SECOND);
     expect([a!.getSnapshot().status, b!.getSnapshot().status]).toEqual(['signedOut', 'signedOut']);
     expect(await storage.get('tokenkeeper.session')).toBeUndefined(); // a reload stays signed out
+  });
+});
+
+describe('a refresh function that ignores its abort signal', () => {
+  it('times out, and the next refresh is not stuck behind it', async () => {
+    const clock = createVirtualClock();
+    const server = createTokenEndpoint({ clock });
+    let calls = 0;
+    const session = createSession({
+      clock,
+      random: () => 0.5,
+      coordinator: crossTabCoordinator({ name: `hung-${++channelName}`, clock }),
+      refresh: (context) => {
+        calls++;
+        return calls === 1 ? new Promise<never>(() => {}) : server.refresh(context); // hangs once, deaf to abort
+      },
+    });
+    tabs.push(session);
+    await session.signIn(server.login());
+    clock.jump(20 * MINUTE);
+    const first = outcome(session.getAccessToken());
+    await clock.advance(11 * SECOND); // 50 ms claim window + 10 s refreshTimeout
+    expect((await first).error).toMatchObject({ code: 'ERR_REFRESH_FAILED', kind: 'timeout' });
+    await clock.advance(2 * SECOND); // past the first backoff
+    const second = outcome(session.getAccessToken());
+    await clock.advance(SECOND);
+    expect(typeof (await second).value).toBe('string');
+    expect(calls).toBe(2);
   });
 });
