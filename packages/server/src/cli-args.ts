@@ -67,7 +67,7 @@ serve:
   --sliding             API calls extend the idle deadline (implies --check-session)
   --check-session       access-token verification checks the session is alive
   --touch-interval D    sliding: write the idle deadline at most this often (default 5s)
-  --trust-proxy         take the client IP from X-Forwarded-For
+  --trust-proxy         take the client IP from the rightmost X-Forwarded-For entry
 Durations are written like 30s, 15m, 12h, 90d.
 
 audit:

@@ -33,7 +33,10 @@ export interface TokenServerOptions extends TokenServiceOptions {
   introspectionClients?: readonly IntrospectionClient[];
   /** Request bodies above this answer 413. @default 16384 */
   maxBodyBytes?: number;
-  /** Take the client IP (for the audit log) from X-Forwarded-For. @default false */
+  /**
+   * Take the client IP (for the audit log) from the rightmost X-Forwarded-For entry: the one a
+   * single trusted reverse proxy appended. Enable only behind such a proxy. @default false
+   */
   trustProxy?: boolean;
   /** @default JSON lines on stderr */
   logger?: Logger;
@@ -87,7 +90,9 @@ export async function createTokenServer(options: TokenServerOptions): Promise<To
 
   const context = (c: Context<ServerEnv>): RequestContext => {
     const forwarded = options.trustProxy ? c.req.header('x-forwarded-for') : undefined;
-    const ip = forwarded?.split(',')[0]?.trim() || c.env?.incoming?.socket?.remoteAddress;
+    // The rightmost entry is the one the trusted proxy appended; everything left of it came
+    // from the client and can say anything.
+    const ip = forwarded?.split(',').at(-1)?.trim() || c.env?.incoming?.socket?.remoteAddress;
     const agent = c.req.header('user-agent');
     return {
       ip: ip?.slice(0, 64),

@@ -297,6 +297,36 @@ describe('well-known documents', () => {
   });
 });
 
+describe('client IP behind a proxy (--trust-proxy)', () => {
+  it('takes the rightmost X-Forwarded-For entry, the one the trusted proxy appended', async () => {
+    const proxied = await createTokenServer({
+      store,
+      secret: testSecret,
+      issuer: url,
+      audience: 'tokenkeeper',
+      trustProxy: true,
+      passwordHashing: fastHashing,
+      logger: silentLogger,
+    });
+    const requestId = `xff-${Date.now()}`;
+    const response = await proxied.fetch(
+      new Request('http://local/auth/login', {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-request-id': requestId,
+          // The client wrote the first entry itself; the proxy appended the address it saw.
+          'x-forwarded-for': '203.0.113.66, 198.51.100.7',
+        },
+        body: JSON.stringify({ username: 'alice', password: 'alice-password' }),
+      }),
+    );
+    expect(response.status).toBe(200);
+    const rows = (await store.listAudit({ limit: 50 })).filter((r) => r.requestId === requestId);
+    expect(rows.map((r) => [r.outcome, r.ip])).toEqual([['login', '198.51.100.7']]);
+  });
+});
+
 describe('unexpected failures', () => {
   it('answers a logged 500 with a request id, never a silent success or a token', async () => {
     const lines: string[] = [];
