@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
 import { ConfigError } from './errors.js';
 import { createTokenServer, type TokenServer, type TokenServerOptions } from './http.js';
+import { makePrivateDirectory } from './store/data-dir.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 
@@ -24,8 +25,10 @@ export interface ServeOptions extends Partial<Omit<TokenServerOptions, 'store' |
   /** PostgreSQL pool size per instance. @default 10 */
   poolSize?: number;
   /**
-   * Embedded store directory. Without `secret`, a server secret is generated on first start
-   * and kept in `<dataDir>/server-secret` (mode 0600), outside the database files.
+   * Embedded store directory, made private (mode 0700). Without `secret`, a server secret is
+   * generated on first start and kept in `<dataDir>/server-secret` (mode 0600), beside the
+   * database files in `<dataDir>/pgdata`: whoever can read the directory (or a backup of it)
+   * has both, so for real deployments pass `secret` (TOKENKEEPER_SECRET) from elsewhere.
    */
   dataDir?: string;
   /** @default 'tokenkeeper' */
@@ -45,7 +48,7 @@ export interface RunningTokenServer {
 /** Reads `<dataDir>/server-secret`, creating it on first use. */
 export function dataDirSecret(dataDir: string): string {
   const file = join(dataDir, 'server-secret');
-  mkdirSync(dataDir, { recursive: true });
+  makePrivateDirectory(dataDir);
   try {
     writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { flag: 'wx', mode: 0o600 });
   } catch (error) {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
+import { makePrivateDirectory } from './data-dir.js';
 import { openEmbeddedDatabase } from './pglite.js';
 import { openPostgresDatabase } from './postgres.js';
 import { createStore, type Store } from './store.js';
@@ -13,7 +14,10 @@ export interface OpenStoreOptions {
   databaseSchema?: string;
   /** PostgreSQL pool size. @default 10 */
   poolSize?: number;
-  /** Embedded store directory; the PGlite files live in its `pgdata` subdirectory. */
+  /**
+   * Embedded store directory; the PGlite files live in its `pgdata` subdirectory. Created when
+   * missing; made private (mode 0700) before anything opens it.
+   */
   dataDir?: string;
   clock?: Clock;
   logger?: Logger;
@@ -26,6 +30,7 @@ export function embeddedDatabaseDir(dataDir: string): string {
 
 /** Opens the embedded or PostgreSQL store and applies pending migrations. */
 export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
+  if (!options.databaseUrl && options.dataDir) makePrivateDirectory(options.dataDir);
   const db = options.databaseUrl
     ? await openPostgresDatabase({
         connectionString: options.databaseUrl,

@@ -1,12 +1,13 @@
-import { mkdirSync } from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { makePrivateDirectory } from './data-dir.js';
 import type { Database, Queryable, QueryResult } from './database.js';
 
 /** Options of the embedded (PGlite) database. */
 export interface EmbeddedDatabaseOptions {
   /**
-   * Directory of the database files; created when missing. Without it the database lives in
-   * memory and vanishes on close (fast; for tests and demos).
+   * Directory of the database files; created when missing and made private (mode 0700) before
+   * PGlite opens it. Without it the database lives in memory and vanishes on close (fast; for
+   * tests and demos).
    */
   dataDir?: string;
 }
@@ -27,7 +28,7 @@ function wrap(target: PGlite | Transaction): Queryable {
 export async function openEmbeddedDatabase(
   options: EmbeddedDatabaseOptions = {},
 ): Promise<Database> {
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  if (options.dataDir) makePrivateDirectory(options.dataDir);
   const db = options.dataDir ? await PGlite.create(options.dataDir) : await PGlite.create();
   const direct = wrap(db);
   let closing: Promise<void> | undefined;
