@@ -50,7 +50,8 @@ Commands:
   migrate               apply database migrations and exit
 
 Store (every command):
-  --data-dir DIR        embedded store directory (default .data/tokenkeeper-server)
+  --data-dir DIR        embedded store directory (default .data/tokenkeeper-server); one
+                        process at a time, so stop the server before users add or audit
   --database-url URL    PostgreSQL instead (or DATABASE_URL when --data-dir is absent)
   --database-schema S   PostgreSQL schema for the tables (default public)
 

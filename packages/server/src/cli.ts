@@ -90,9 +90,10 @@ async function run(command: CliCommand): Promise<number> {
       return 0;
     }
     case 'users-add': {
-      const password = await readStdin();
+      // The store first: a data directory in use fails before anyone types a password.
       const store = await openStore(storeOptions(command.store));
       try {
+        const password = await readStdin();
         const { id } = await addUser(store, command.username, password, { scopes: command.scopes });
         write(`added user ${command.username} (${id})\n`);
       } finally {
