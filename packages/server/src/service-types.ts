@@ -18,7 +18,9 @@ export interface TokenServiceOptions {
   /**
    * Server secret (>= 32 bytes). Keys the refresh-token MACs and seals stored signing keys.
    * Keep it out of the database: a dump without it cannot mint tokens. Instances that share
-   * a database must share it. @default a random secret (tokens die with the process)
+   * a database must share it. Required with a persistent store (a ConfigError otherwise);
+   * `serve({ dataDir })` supplies one from `<dataDir>/server-secret`.
+   * @default with an in-memory store only: a random secret (tokens die with the process)
    */
   secret?: string | Uint8Array;
   /** A private ES256 JWK that replaces the stored signing key (e.g. TOKENKEEPER_SIGNING_KEY). */

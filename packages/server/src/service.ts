@@ -45,6 +45,13 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
   const { store, issuer, audience } = options;
   if (!issuer || !audience) throw new ConfigError('issuer and audience are required');
   const clock = options.clock ?? systemClock;
+  if (options.secret === undefined && store.persistent) {
+    // A random secret would seal the stored signing key and key every refresh-token MAC
+    // under a value the next start cannot know: the restart fails, every session is lost.
+    throw new ConfigError(
+      'a server secret is required with a persistent store (set TOKENKEEPER_SECRET, or pass secret); only an in-memory store may use a random one',
+    );
+  }
   const secret = parseServerSecret(options.secret ?? randomBytes(32));
   const macRoot = refreshMacRoot(secret);
   const lifetimes = resolveLifetimes(options.lifetimes);

@@ -16,6 +16,8 @@ export interface Queryable {
 /** A connection (PGlite) or pool (pg) with transactions. */
 export interface Database extends Queryable {
   readonly kind: 'embedded' | 'postgres';
+  /** False only for an in-memory database, whose contents die with the process. */
+  readonly persistent: boolean;
   /** Runs several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
   /**

@@ -32,7 +32,7 @@ export async function openEmbeddedDatabase(
   options: EmbeddedDatabaseOptions = {},
 ): Promise<Database> {
   let lock: DirectoryLock | undefined;
-  if (options.dataDir) {
+  if (options.dataDir !== undefined) {
     makePrivateDirectory(options.dataDir);
     // Two PGlite instances on one directory run two PostgreSQL servers on one WAL: writes of
     // one never show in the other, and the files can be corrupted.
@@ -49,6 +49,7 @@ export async function openEmbeddedDatabase(
   let closing: Promise<void> | undefined;
   return {
     kind: 'embedded',
+    persistent: options.dataDir !== undefined,
     query: direct.query,
     async exec(sql) {
       await db.exec(sql);

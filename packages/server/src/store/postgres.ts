@@ -69,6 +69,7 @@ export async function openPostgresDatabase(options: PostgresDatabaseOptions): Pr
   let closing: Promise<void> | undefined;
   const db: Database = {
     kind: 'postgres',
+    persistent: true,
     query: (sql, params) => once((client) => wrap(client).query(sql, params)),
     async exec(sql) {
       await once((client) => client.query(sql));

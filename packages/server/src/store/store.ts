@@ -57,6 +57,8 @@ export interface StoreOperations {
 /** The persistence the token service needs; embedded (PGlite) or PostgreSQL. */
 export interface Store extends StoreOperations {
   readonly kind: 'embedded' | 'postgres';
+  /** False only for an in-memory store; a persistent one needs a lasting server secret. */
+  readonly persistent: boolean;
   /** Commits when `fn` resolves, rolls back when it throws. */
   transaction<T>(fn: (tx: StoreOperations) => Promise<T>): Promise<T>;
   getPrimarySigningKey(): Promise<SigningKeyRecord | undefined>;
@@ -252,6 +254,7 @@ export async function createStore(db: Database, options: { clock?: Clock } = {})
   });
   return {
     kind: db.kind,
+    persistent: db.persistent,
     ...operations(db),
     transaction: (fn) => db.transaction((tx) => fn(operations(tx))),
     async getPrimarySigningKey() {
