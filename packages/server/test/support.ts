@@ -21,6 +21,13 @@ export function uniqueSchema(label: string): string {
   return `tk_test_${label}_${process.pid}_${randomBytes(4).toString('hex')}`;
 }
 
+/** The database URL with libpq `options` (server settings for every connection) added. */
+export function withOptions(url: string, options: string): string {
+  const parsed = new URL(url);
+  parsed.searchParams.set('options', options);
+  return parsed.href;
+}
+
 export async function dropSchema(url: string, schema: string): Promise<void> {
   const db = await openPostgresDatabase({ connectionString: url });
   try {

@@ -31,6 +31,25 @@ export function assertSchemaName(schema: string): string {
   return schema;
 }
 
+/**
+ * The connection string and libpq `options` for the pool. pg lets an `options` parameter in the
+ * URL replace the config's, which would drop the search_path (the tables would silently land in
+ * `public`): the URL's options are moved into the config, ahead of the search_path.
+ */
+function connectionSettings(connectionString: string, schema: string) {
+  const searchPath = `-c search_path=${schema}`;
+  let url: URL;
+  try {
+    url = new URL(connectionString);
+  } catch {
+    return { connectionString, options: searchPath };
+  }
+  const given = url.searchParams.get('options');
+  if (given === null) return { connectionString, options: searchPath };
+  url.searchParams.delete('options');
+  return { connectionString: url.href, options: `${given} ${searchPath}` };
+}
+
 /** Opens a pg pool; `search_path` is set on every connection so unqualified names hit `schema`. */
 export async function openPostgresDatabase(options: PostgresDatabaseOptions): Promise<Database> {
   const schema = assertSchemaName(options.schema ?? 'public');
@@ -38,8 +57,7 @@ export async function openPostgresDatabase(options: PostgresDatabaseOptions): Pr
     options.logger?.error('postgres connection failed', { error: describeError(error) });
   const pool = new ClientPool(
     {
-      connectionString: options.connectionString,
-      options: `-c search_path=${schema}`,
+      ...connectionSettings(options.connectionString, schema),
       types: numericInt8Types(),
       connectionTimeoutMillis: 10_000,
     },
