@@ -13,6 +13,7 @@ import {
 import { fingerprint } from '../redact.js';
 import type { Session } from '../session.js';
 import {
+  createRefusalGuard,
   REAUTHENTICATE_CLOSE_CODE,
   reconnectDelay,
   SESSION_ENDED_CLOSE_CODE,
@@ -46,7 +47,7 @@ export type GraphqlWsAuth = Pick<
   ClientOptions,
   'connectionParams' | 'shouldRetry' | 'retryWait' | 'retryAttempts' | 'on'
 > & {
-  /** Stops listening to the session (call it with `client.dispose()`). */
+  /** Stops following the session and ends any backoff wait; call it before `client.dispose()`. */
   dispose(): void;
 };
 
@@ -93,6 +94,8 @@ export function graphqlWsAuth(session: Session, options: GraphqlWsAuthOptions = 
   let release: (() => void) | undefined;
   let pending: 'restart' | 'auth' | undefined;
   let ended: TokenkeeperError | undefined;
+  const refusals = createRefusalGuard(fingerprint);
+  const waking = new Set<() => void>();
 
   const stopFollowing = session.subscribe((event) => {
     if (event.type === 'refreshed' && socket && connectedWith !== undefined) {
@@ -102,6 +105,8 @@ export function graphqlWsAuth(session: Session, options: GraphqlWsAuthOptions = 
       ended =
         event.type === 'expired' ? new SessionExpiredError(event.reason) : new SignedOutError();
       socket?.close(SESSION_ENDED_CLOSE_CODE, 'session ended');
+    } else if (event.type === 'signedIn' || event.type === 'restored') {
+      ended = undefined; // a new session: the client may connect again
     }
   });
 
@@ -124,18 +129,31 @@ export function graphqlWsAuth(session: Session, options: GraphqlWsAuthOptions = 
       const reason = pending;
       pending = undefined;
       if (reason === 'restart') return;
-      if (reason === 'auth' && attemptedWith !== undefined) {
+      if (reason === 'auth' && attemptedWith !== undefined && refusals.mayRefresh(attemptedWith)) {
         try {
-          await session.handleUnauthorized(attemptedWith);
+          refusals.refreshedTo(await session.handleUnauthorized(attemptedWith));
         } catch {
           // The session has ended or cannot refresh now: connectionParams will reject with the
           // typed error on the next attempt, and shouldRetry decides from there.
         }
         return;
       }
-      await new Promise<void>((resolve) =>
-        clock.setTimeout(resolve, reconnectDelay(retries + 1, random)),
-      );
+      // A network drop, or a token refused again right after its refresh: back off (dispose()
+      // cuts the wait short, so client.dispose() need not wait it out).
+      await new Promise<void>((resolve) => {
+        const handle = clock.setTimeout(
+          () => {
+            waking.delete(wake);
+            resolve();
+          },
+          reconnectDelay(retries + 1, random),
+        );
+        const wake = () => {
+          clock.clearTimeout(handle);
+          resolve();
+        };
+        waking.add(wake);
+      });
     },
     on: {
       ...options.on,
@@ -163,6 +181,8 @@ export function graphqlWsAuth(session: Session, options: GraphqlWsAuthOptions = 
     },
     dispose() {
       stopFollowing();
+      for (const wake of [...waking]) wake();
+      waking.clear();
       release?.();
       release = undefined;
     },

@@ -26,3 +26,25 @@ export function reconnectDelay(
   const ceiling = Math.min(max, base * 2 ** Math.min(Math.max(attempt - 1, 0), 20));
   return ceiling / 2 + (random() * ceiling) / 2;
 }
+
+/**
+ * Answers a refused token with one refresh, and only one: if the token obtained after a
+ * refusal is refused too, the server refuses for another reason (audience, permissions), and a
+ * refresh per reconnect would only rotate tokens in a loop. Keeps fingerprints, not tokens.
+ */
+export interface RefusalGuard {
+  /** True when a refusal of `token` should be answered with a refresh. */
+  mayRefresh(token: string): boolean;
+  /** Records the token a refresh after a refusal produced. */
+  refreshedTo(token: string): void;
+}
+
+export function createRefusalGuard(fingerprintOf: (token: string) => string): RefusalGuard {
+  let fromRefusal: string | undefined;
+  return {
+    mayRefresh: (token) => fingerprintOf(token) !== fromRefusal,
+    refreshedTo: (token) => {
+      fromRefusal = fingerprintOf(token);
+    },
+  };
+}

@@ -2,8 +2,11 @@
  * `tokenkeeper/socket.io`: keeps a Socket.IO client on the live token.
  */
 import type { Socket } from 'socket.io-client';
+import { type Clock, systemClock } from '../clock.js';
+import { isRetryableError } from '../errors.js';
 import { fingerprint } from '../redact.js';
 import type { Session } from '../session.js';
+import { createRefusalGuard, reconnectDelay } from './socket-auth.js';
 
 export interface SocketIoAuthOptions {
   /** Builds the handshake `auth` payload. @default (token) => ({ token }) */
@@ -15,6 +18,10 @@ export interface SocketIoAuthOptions {
   authErrors?: readonly string[];
   /** Event the server emits just before it disconnects a socket whose token expired. @default 'token_expired' */
   expiredEvent?: string;
+  /** Timers for reconnecting after a transient failure. @default systemClock */
+  clock?: Clock;
+  /** @default Math.random */
+  random?: () => number;
 }
 
 /**
@@ -48,11 +55,31 @@ export function attachSocketIo(
     options.authErrors ?? ['invalid_token', 'token_expired', 'unauthorized'],
   );
   const expiredEvent = options.expiredEvent ?? 'token_expired';
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? Math.random;
+  const refusals = createRefusalGuard(fingerprint);
+  const originalAuth = socket.auth;
   let usedToken: string | undefined;
   let connectedWith: string | undefined;
   let release: (() => void) | undefined;
   let serverExpired = false;
   let detached = false;
+  let attempts = 0;
+  let retryTimer: unknown;
+
+  /** Reconnects later with backoff: after a transient failure, or a token refused again. */
+  const reconnectLater = () => {
+    if (detached || retryTimer !== undefined) return;
+    attempts++;
+    retryTimer = clock.setTimeout(
+      () => {
+        retryTimer = undefined;
+        if (!detached && !socket.connected && session.getSnapshot().status === 'active')
+          socket.connect();
+      },
+      reconnectDelay(attempts, random),
+    );
+  };
 
   socket.auth = (callback: (data: object) => void) => {
     session.getAccessToken().then(
@@ -60,28 +87,31 @@ export function attachSocketIo(
         usedToken = token;
         callback(payload(token));
       },
-      () => {
-        // No token to be had (the session ended, or a refresh failed): do not knock without one.
-        callback({});
+      (error: unknown) => {
+        // No token to be had: do not knock without one. The handshake is abandoned; a failure
+        // that may pass (offline, a refresh that failed) is retried later, an ended session is not.
         socket.disconnect();
+        if (isRetryableError(error)) reconnectLater();
       },
     );
   };
 
-  const reauthenticate = (refused: string | undefined) => {
-    const retry =
-      refused === undefined ? session.getAccessToken() : session.handleUnauthorized(refused);
-    retry.then(
-      () => {
+  /** The server refused `token`: one refresh and a reconnect, unless that token came from one. */
+  const refused = (token: string) => {
+    if (!refusals.mayRefresh(token)) return reconnectLater();
+    session.handleUnauthorized(token).then(
+      (fresh) => {
+        refusals.refreshedTo(fresh);
         if (!detached && !socket.connected) socket.connect();
       },
-      () => undefined, // the session is over or offline: its own events decide what follows
+      (error: unknown) => isRetryableError(error) && reconnectLater(),
     );
   };
 
   const onConnect = () => {
     connectedWith = usedToken;
     serverExpired = false;
+    attempts = 0;
     release ??= session.retain();
     // A refresh that landed while this connection was being made left it on the old token.
     if (
@@ -98,10 +128,10 @@ export function attachSocketIo(
     const token = connectedWith;
     connectedWith = undefined;
     // Socket.IO reconnects by itself after transport drops, not after a server disconnect.
-    if (reason === 'io server disconnect' && serverExpired && token) reauthenticate(token);
+    if (reason === 'io server disconnect' && serverExpired && token) refused(token);
   };
   const onConnectError = (error: Error) => {
-    if (authErrors.has(error.message) && usedToken) reauthenticate(usedToken);
+    if (authErrors.has(error.message) && usedToken) refused(usedToken);
   };
   const onExpired = () => {
     serverExpired = true;
@@ -125,11 +155,13 @@ export function attachSocketIo(
 
   return () => {
     detached = true;
+    if (retryTimer !== undefined) clock.clearTimeout(retryTimer);
     stopFollowing();
     socket.off('connect', onConnect);
     socket.off('disconnect', onDisconnect);
     socket.off('connect_error', onConnectError);
     socket.off(expiredEvent, onExpired);
+    socket.auth = originalAuth;
     release?.();
     release = undefined;
   };

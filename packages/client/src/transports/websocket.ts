@@ -6,6 +6,7 @@ import { ConfigError, isTokenkeeperError } from '../errors.js';
 import { fingerprint } from '../redact.js';
 import type { Session } from '../session.js';
 import {
+  createRefusalGuard,
   REAUTHENTICATE_CLOSE_CODE,
   reconnectDelay,
   SESSION_ENDED_CLOSE_CODE,
@@ -76,8 +77,6 @@ export interface AuthWebSocket {
 }
 
 const OPEN = 1;
-/** A token refused again within this many ms of the refresh it came from is not refreshed again. */
-const FRESH_TOKEN_WINDOW = 10_000;
 
 /**
  * A WebSocket that always carries the live token, for the seed-003 failure: a socket that kept
@@ -126,9 +125,7 @@ export function createAuthWebSocket(
   let socket: WebSocketLike | undefined;
   let usedToken: string | undefined;
   let attempts = 0; // consecutive failed connections, for the backoff
-  // When the token was last refreshed because the server refused it: if the server refuses the
-  // fresh token right away too, refreshing again would only loop.
-  let refreshedForAuthAt: number | undefined;
+  const refusals = createRefusalGuard(fingerprint);
   let retryTimer: unknown;
   let opened = false;
 
@@ -174,11 +171,17 @@ export function createAuthWebSocket(
     const protocols = [...(options.protocols ?? [])];
     if (mode === 'protocol') protocols.push(`bearer.${token}`);
     const headers = mode === 'header' ? { authorization: `Bearer ${token}` } : undefined;
-    const next = new Impl(
-      url,
-      protocols.length > 0 ? protocols : undefined,
-      headers && { headers },
-    );
+    let next: WebSocketLike;
+    try {
+      next = new Impl(url, protocols.length > 0 ? protocols : undefined, headers && { headers });
+    } catch {
+      // The constructor refuses a bad URL, or a token that is not a valid subprotocol name.
+      const reason =
+        mode === 'protocol'
+          ? 'the token cannot travel as a WebSocket subprotocol; use auth "message" or "header"'
+          : 'the WebSocket could not be created';
+      return end(new ConfigError(`createAuthWebSocket: ${reason}`), 1000, 'configuration');
+    }
     socket = next;
     next.onopen = () => {
       if (socket !== next) return;
@@ -213,13 +216,10 @@ export function createAuthWebSocket(
       emit({ type: 'close', code, reason, willReconnect: true, retryIn: 0 });
       return void connect();
     }
-    const refusedAgain =
-      refreshedForAuthAt !== undefined && clock.now() - refreshedForAuthAt < FRESH_TOKEN_WINDOW;
-    if (authCodes.has(code) && !refusedAgain) {
+    if (authCodes.has(code) && refusals.mayRefresh(token)) {
       emit({ type: 'close', code, reason, willReconnect: true, retryIn: 0 });
       try {
-        await session.handleUnauthorized(token);
-        refreshedForAuthAt = clock.now();
+        refusals.refreshedTo(await session.handleUnauthorized(token));
       } catch (error) {
         if (!(isTokenkeeperError(error) && error.retryable)) return end(error);
       }
