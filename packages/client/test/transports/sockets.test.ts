@@ -74,8 +74,16 @@ describe('graphql-ws adapter', () => {
     const http = createServer();
     const wss = new WebSocketServer({ server: http });
     let connects = 0;
-    // biome-ignore lint/correctness/useHookAtTopLevel: graphql-ws's useServer is not a React hook
-    const server = useServer({ schema, onConnect: () => (connects++, false) }, wss);
+    const server = useServer(
+      {
+        schema,
+        onConnect: () => {
+          connects++;
+          return false;
+        },
+      },
+      wss,
+    );
     const address = await listen(http);
     cleanups.push(() => server.dispose());
     const { clock, endpoint, session } = signedInSession();
@@ -101,8 +109,16 @@ describe('graphql-ws adapter', () => {
     const http = createServer();
     const wss = new WebSocketServer({ server: http });
     let connects = 0;
-    // biome-ignore lint/correctness/useHookAtTopLevel: graphql-ws's useServer is not a React hook
-    const server = useServer({ schema, onConnect: () => (connects++, true) }, wss);
+    const server = useServer(
+      {
+        schema,
+        onConnect: () => {
+          connects++;
+          return true;
+        },
+      },
+      wss,
+    );
     const address = await listen(http);
     cleanups.push(() => server.dispose());
     const { clock, endpoint, session } = signedInSession();
