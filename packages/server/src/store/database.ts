@@ -21,8 +21,10 @@ export interface Database extends Queryable {
   /** Runs several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
   /**
-   * Runs `fn` in a transaction: COMMIT when it resolves, ROLLBACK when it throws. Every query
-   * inside must go through the `tx` it receives.
+   * Runs `fn` in a READ COMMITTED transaction: COMMIT when it resolves, ROLLBACK when it
+   * throws. Every query inside must go through the `tx` it receives. On PostgreSQL, a
+   * serialization failure or deadlock runs `fn` once more in a new transaction, so `fn` must
+   * have no effects outside `tx`.
    */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;

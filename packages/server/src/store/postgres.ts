@@ -21,6 +21,12 @@ export interface PostgresDatabaseOptions {
 
 const schemaName = /^[a-z_][a-z0-9_]{0,62}$/;
 
+/** serialization_failure and deadlock_detected: the transaction may simply be run again. */
+function retryable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '40001' || code === '40P01';
+}
+
 /** Checks a schema name so it can be placed in SQL text safely. */
 export function assertSchemaName(schema: string): string {
   if (!schemaName.test(schema)) {
@@ -84,6 +90,33 @@ export async function openPostgresDatabase(options: PostgresDatabaseOptions): Pr
       pool.release(client, broken);
     }
   };
+  // The rotation rule relies on READ COMMITTED: a conditional UPDATE that waited for a
+  // concurrent rotation re-checks its WHERE on the new row, and the read that follows sees the
+  // committed rotation. Stated on BEGIN, so a server whose default_transaction_isolation is
+  // repeatable read or serializable cannot turn lost races into serialization failures (500s).
+  const attempt = async <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => {
+    const client = await pool.acquire();
+    let broken = false;
+    try {
+      await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
+      const result = await fn(wrap(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      try {
+        await client.query('ROLLBACK');
+      } catch (rollbackError) {
+        // The connection is unusable; destroy it rather than return it to the pool.
+        broken = true;
+        options.logger?.error('postgres rollback failed', {
+          error: describeError(rollbackError),
+        });
+      }
+      throw error;
+    } finally {
+      pool.release(client, broken);
+    }
+  };
   let closing: Promise<void> | undefined;
   const db: Database = {
     kind: 'postgres',
@@ -93,26 +126,14 @@ export async function openPostgresDatabase(options: PostgresDatabaseOptions): Pr
       await once((client) => client.query(sql));
     },
     async transaction(fn) {
-      const client = await pool.acquire();
-      let broken = false;
       try {
-        await client.query('BEGIN');
-        const result = await fn(wrap(client));
-        await client.query('COMMIT');
-        return result;
+        return await attempt(fn);
       } catch (error) {
-        try {
-          await client.query('ROLLBACK');
-        } catch (rollbackError) {
-          // The connection is unusable; destroy it rather than return it to the pool.
-          broken = true;
-          options.logger?.error('postgres rollback failed', {
-            error: describeError(rollbackError),
-          });
-        }
-        throw error;
-      } finally {
-        pool.release(client, broken);
+        // A serialization failure or deadlock rolled everything back; one more try usually
+        // succeeds. READ COMMITTED makes both rare (a deadlock needs two rows locked in
+        // opposite orders, which no store transaction does).
+        if (!retryable(error)) throw error;
+        return attempt(fn);
       }
     },
     close() {
