@@ -127,69 +127,55 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
     return macEquals(macFor(family, parts.generation), parts.mac) ? family : undefined;
   };
 
-  const reread = async (tx: StoreOperations, id: string): Promise<FamilyRecord> => {
-    const family = await tx.getFamily(id);
-    if (!family) throw new Error('token family disappeared during rotation');
-    return family;
-  };
-
-  const rotate = async (
+  /**
+   * The refresh after the one rotating statement found nothing to rotate: the token is not the
+   * current generation, or the family is revoked or past a deadline. Reads the family once and
+   * answers the pure decision; nothing here rotates.
+   */
+  const settle = async (
     tx: StoreOperations,
     parts: RefreshTokenParts,
     context: RequestContext,
     now: number,
   ): Promise<Outcome> => {
     const fail = (description: string): Outcome => ({ ok: false, description });
-    let family = await authenticRefresh(tx, parts);
+    const family = await authenticRefresh(tx, parts);
     if (!family) {
       await audit(tx, context, { outcome: 'rejected', detail: 'unknown_token' });
       return fail('refresh token is invalid');
     }
-    // A lost race (another request rotated or revoked first) re-reads the row and decides
-    // again; each round moves the family forward, so three rounds always settle.
-    for (let round = 0; round < 3; round++) {
-      const decision = decideRefresh(family, parts.generation, now, reuseGraceMs);
-      const facts = familyAudit(family, parts.generation);
-      switch (decision.kind) {
-        case 'rotate': {
-          const idleExpiresAt = now + family.idleTimeoutMs;
-          const from = parts.generation;
-          if (await tx.advanceGeneration({ id: family.id, from, now, idleExpiresAt })) {
-            const next = { ...family, generation: from + 1, rotatedAt: now, idleExpiresAt };
-            await audit(tx, context, { outcome: 'rotate', ...facts });
-            return { ok: true, response: await issue(next, now) };
-          }
-          family = await reread(tx, family.id);
-          continue;
-        }
-        case 'replay':
-          await audit(tx, context, { outcome: 'grace_replay', ...facts });
-          return { ok: true, response: await issue(family, now) };
-        case 'reuse': {
-          if (!(await tx.revokeFamily(family.id, now, 'reuse'))) {
-            // A concurrent request revoked it first: that one owns the reuse_revoked row.
-            family = await reread(tx, family.id);
-            continue;
-          }
-          await audit(tx, context, {
-            outcome: 'reuse_revoked',
-            ...facts,
-            detail: `current_generation=${family.generation}`,
-          });
-          return fail('refresh token was already used; the session has been revoked');
-        }
-        case 'revoked':
+    const decision = decideRefresh(family, parts.generation, now, reuseGraceMs);
+    const facts = familyAudit(family, parts.generation);
+    switch (decision.kind) {
+      case 'rotate':
+        // rotateCurrent refused a family that this later read (same transaction, READ
+        // COMMITTED, rows only move forward) finds current and alive: a store fault.
+        throw new Error('the conditional rotation refused a current, live family');
+      case 'replay':
+        await audit(tx, context, { outcome: 'grace_replay', ...facts });
+        return { ok: true, response: await issue(family, now) };
+      case 'reuse':
+        if (!(await tx.revokeFamily(family.id, now, 'reuse'))) {
+          // A concurrent request revoked it between the read and now, and owns that row.
           await audit(tx, context, { outcome: 'rejected', ...facts, detail: 'family_revoked' });
           return fail('the session has been revoked');
-        case 'expired':
-          await audit(tx, context, { outcome: 'expired', ...facts, detail: decision.which });
-          return fail('the session has expired');
-        case 'future':
-          await audit(tx, context, { outcome: 'rejected', ...facts, detail: 'future_generation' });
-          return fail('refresh token is invalid');
-      }
+        }
+        await audit(tx, context, {
+          outcome: 'reuse_revoked',
+          ...facts,
+          detail: `current_generation=${family.generation}`,
+        });
+        return fail('refresh token was already used; the session has been revoked');
+      case 'revoked':
+        await audit(tx, context, { outcome: 'rejected', ...facts, detail: 'family_revoked' });
+        return fail('the session has been revoked');
+      case 'expired':
+        await audit(tx, context, { outcome: 'expired', ...facts, detail: decision.which });
+        return fail('the session has expired');
+      case 'future':
+        await audit(tx, context, { outcome: 'rejected', ...facts, detail: 'future_generation' });
+        return fail('refresh token is invalid');
     }
-    throw new Error('rotation did not settle after a concurrent update');
   };
 
   const service: TokenService = {
@@ -252,8 +238,9 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
             await audit(tx, context, { outcome: 'rejected', detail: 'malformed_token' });
             return { ok: false, description: 'refresh token is invalid' };
           }
-          // Fast path (the common case): one statement rotates and audits; the MAC is checked
-          // on the row it returns, and a mismatch rolls the whole transaction back.
+          // The one place that rotates: one statement advances the generation and writes the
+          // audit row; the MAC is checked on the row it returns, and a mismatch rolls the whole
+          // transaction back. Anything else (replay, reuse, expiry) is settled by a read.
           const moved = await tx.rotateCurrent({
             id: parts.familyId,
             from: parts.generation,
@@ -266,7 +253,7 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
             if (!macEquals(macFor(moved, parts.generation), parts.mac)) throw new ForgedToken();
             return { ok: true, response: await issue(moved, now) };
           }
-          return rotate(tx, parts, context, now);
+          return settle(tx, parts, context, now);
         });
       } catch (error) {
         if (!(error instanceof ForgedToken)) throw error;

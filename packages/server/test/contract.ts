@@ -16,6 +16,7 @@ import { decodeRefreshToken } from '../src/refresh-token.js';
 import { fastHashing, testSecret } from './support.js';
 
 const minute = 60_000;
+const nobody = { ip: null, userAgent: null, requestId: null };
 const context: RequestContext = {
   ip: '192.0.2.7',
   userAgent: 'contract-test/1.0',
@@ -79,18 +80,20 @@ export function defineStoreContract(open: () => Promise<Store>): void {
     it('advances a generation once per expected value (the conditional UPDATE)', async () => {
       const { login, family } = await setup();
       const row = await family((await login()).refresh_token);
-      const step = {
-        id: row.id,
-        from: 1,
-        now: row.createdAt + 1,
-        idleExpiresAt: row.createdAt + minute,
-      };
-      const results = await Promise.all([1, 2, 3].map(() => store.advanceGeneration(step)));
+      const step = { id: row.id, from: 1, now: row.createdAt + 1, ...nobody };
+      const results = await Promise.all(
+        [1, 2, 3].map(() => store.transaction((tx) => tx.rotateCurrent(step))),
+      );
       expect(results.filter(Boolean)).toHaveLength(1);
+      expect(results.find(Boolean)).toMatchObject({
+        generation: 2,
+        rotatedAt: step.now,
+        idleExpiresAt: step.now + row.idleTimeoutMs,
+      });
       expect((await store.getFamily(row.id))?.generation).toBe(2);
       expect(await store.revokeFamily(row.id, step.now, 'test')).toBe(true);
       expect(await store.revokeFamily(row.id, step.now, 'test')).toBe(false);
-      expect(await store.advanceGeneration({ ...step, from: 2 })).toBe(false);
+      expect(await store.rotateCurrent({ ...step, from: 2 })).toBeUndefined();
     });
 
     it('rolls a transaction back completely when it throws', async () => {
@@ -99,8 +102,8 @@ export function defineStoreContract(open: () => Promise<Store>): void {
       const failure = new Error('injected');
       await expect(
         store.transaction(async (tx) => {
-          await tx.advanceGeneration({ id: row.id, from: 1, now: 5, idleExpiresAt: 10 });
-          await tx.insertAudit({ at: 5, outcome: 'rotate', familyId: row.id, generation: 1 });
+          await tx.rotateCurrent({ id: row.id, from: 1, now: row.createdAt + 5, ...nobody });
+          await tx.insertAudit({ at: 5, outcome: 'rejected', familyId: row.id, generation: 1 });
           throw failure;
         }),
       ).rejects.toBe(failure);
@@ -390,6 +393,35 @@ export function defineStoreContract(open: () => Promise<Store>): void {
       // The client's retry with the same token then rotates normally.
       await expect(service.refresh(tokens.refresh_token, context)).resolves.toBeTruthy();
       expect(await outcomes(tokens.refresh_token)).toEqual(['login', 'rotate']);
+    });
+  });
+
+  describe('one place rotates', () => {
+    it('never rotates by another path when the conditional rotation did not apply', async () => {
+      const { service, login, family, outcomes } = await setup();
+      const tokens = await login();
+      // The one rotating statement finds nothing to do although the family is current: that
+      // cannot happen (the read after it would see what it saw), so it is a fault, not a
+      // reason to rotate some other way.
+      const stubborn: Store = {
+        ...store,
+        transaction: (fn) =>
+          store.transaction((tx) => fn({ ...tx, rotateCurrent: async () => undefined })),
+      };
+      const other = await createTokenService({
+        store: stubborn,
+        clock: createManualClock(),
+        issuer: 'https://issuer.test',
+        audience: 'api',
+        secret: testSecret,
+        passwordHashing: fastHashing,
+      });
+      await expect(other.refresh(tokens.refresh_token, context)).rejects.not.toBeInstanceOf(
+        OAuthError,
+      );
+      expect((await family(tokens.refresh_token)).generation).toBe(1);
+      expect(await outcomes(tokens.refresh_token)).toEqual(['login']);
+      await expect(service.refresh(tokens.refresh_token, context)).resolves.toBeTruthy();
     });
   });
 

@@ -20,19 +20,10 @@ export interface StoreOperations {
   insertFamily(family: FamilyRecord): Promise<void>;
   getFamily(id: string): Promise<FamilyRecord | undefined>;
   /**
-   * The rotation itself: one conditional UPDATE from generation `from` to `from + 1`. False
-   * when another request rotated first or the family is revoked.
-   */
-  advanceGeneration(input: {
-    id: string;
-    from: number;
-    now: number;
-    idleExpiresAt: number;
-  }): Promise<boolean>;
-  /**
-   * The rotation fast path, one statement: if `id` is alive at generation `from`, advance it,
-   * move its idle deadline, write the `rotate` audit row, and return the updated family.
-   * Undefined when the family is not current and alive (the caller then reads and decides).
+   * The rotation, one statement (a conditional `UPDATE … WHERE generation = from`): if `id`
+   * is alive at generation `from`, advance it, move its idle deadline, write the `rotate`
+   * audit row, and return the updated family. Undefined when the family is not current and
+   * alive (another request rotated or revoked it first, or a deadline passed).
    */
   rotateCurrent(input: {
     id: string;
@@ -164,16 +155,6 @@ function operations(q: Queryable): StoreOperations {
     async getFamily(id) {
       const { rows } = await q.query<Row>('SELECT * FROM tk_families WHERE id = $1', [id]);
       return rows[0] ? toFamily(rows[0]) : undefined;
-    },
-    async advanceGeneration({ id, from, now, idleExpiresAt }) {
-      const result = await q.query(
-        `UPDATE tk_families
-            SET generation = generation + 1, rotated_at = $3, last_used_at = $3,
-                idle_expires_at = $4
-          WHERE id = $1 AND generation = $2 AND revoked_at IS NULL`,
-        [id, from, now, idleExpiresAt],
-      );
-      return result.rowCount === 1;
     },
     async rotateCurrent({ id, from, now, ip, userAgent, requestId }) {
       const { rows } = await q.query<Row>(
