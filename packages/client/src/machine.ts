@@ -351,10 +351,14 @@ function apply(config: MachineConfig, s: State, input: Input, env: Env, fx: Fx):
       }
       return next;
     }
-    case 'extend':
+    case 'extend': {
       if (s.status !== 'active') return s;
-      // An explicit request (a "stay signed in" button) does not wait out the backoff.
-      return { ...s, refresh: { ...s.refresh, wanted: 'extend', retryAt: undefined } };
+      // An explicit request (a "stay signed in" button) is the user, here now: the countdown
+      // restarts at once (a refresh already running for a socket would not restart it), and the
+      // refresh that tells the server does not wait out the backoff.
+      const here = restartIdle(config, s, now);
+      return { ...here, refresh: { ...here.refresh, wanted: 'extend', retryAt: undefined } };
+    }
     case 'refreshSucceeded': {
       // Accepted whenever it was computed from the tokens we still hold, even after its attempt
       // timed out: the server has rotated, and dropping the answer would strand us on the
@@ -436,10 +440,13 @@ function apply(config: MachineConfig, s: State, input: Input, env: Env, fx: Fx):
         return { ...s, online: false };
       }
       emit(fx, { type: 'online' });
+      // Back online: failures that were the network's are forgotten; a server's Retry-After
+      // still stands (a Wi-Fi change is no reason to ignore a 429).
+      const told = s.refresh.lastError?.retryAfter !== undefined;
       let next: State = {
         ...s,
         online: true,
-        refresh: { ...s.refresh, failures: 0, retryAt: undefined },
+        refresh: told ? s.refresh : { ...s.refresh, failures: 0, retryAt: undefined },
       };
       if (
         next.status === 'active' &&

@@ -257,6 +257,8 @@ export function createSession(options: SessionOptions = {}): Session {
   let timer: { handle: unknown; at: number } | undefined;
   let storageChain: Promise<void> = Promise.resolve();
   let revoking: Promise<void> = Promise.resolve();
+  /** Pending refresh() calls, rejected by dispose(). */
+  const refreshCalls = new Set<(error: unknown) => void>();
   let snapshot: { state: State; value: SessionSnapshot } | undefined;
   let dispatching = false;
   const queue: Input[] = [];
@@ -277,6 +279,7 @@ export function createSession(options: SessionOptions = {}): Session {
     } finally {
       dispatching = false;
     }
+    if (waiters.size > 0) settleWaiters();
   }
 
   function step(input: Input): void {
@@ -620,6 +623,14 @@ export function createSession(options: SessionOptions = {}): Session {
 
   function acquire(): Promise<string> {
     if (disposed) return Promise.reject(disposedError());
+    if (dispatching) {
+      // Called from inside a listener: the demand is queued behind the input being handled, so
+      // decide once it has run (dispatch settles waiters when its queue drains).
+      return new Promise((resolve, reject) => {
+        waiters.add({ resolve, reject });
+        dispatch({ type: 'demand' });
+      });
+    }
     dispatch({ type: 'demand' });
     const decision = decide();
     if (decision === 'wait')
@@ -705,6 +716,7 @@ export function createSession(options: SessionOptions = {}): Session {
       await Promise.all([storageChain, revoking]);
     },
     getAccessToken() {
+      if (disposed) return Promise.reject(disposedError());
       const now = clock.now();
       lastReadAt = now;
       if (hot !== undefined && now < hot.until) return Promise.resolve(hot.token);
@@ -734,10 +746,23 @@ export function createSession(options: SessionOptions = {}): Session {
       if (!state.online) return Promise.reject(new OfflineError());
       const generation = state.generation;
       return new Promise<string>((resolve, reject) => {
+        const rejectOnDispose = (error: unknown) => {
+          stop();
+          reject(error);
+        };
+        refreshCalls.add(rejectOnDispose);
         // Settles on the first outcome after this call: new tokens, a failure, or the end. The
         // listener is in place before the input is processed, which may happen later when this
         // is called from inside another listener.
         const stop = session.subscribe((event) => {
+          if (
+            event.type === 'refreshed' ||
+            event.type === 'refreshFailed' ||
+            event.type === 'expired' ||
+            event.type === 'signedOut'
+          ) {
+            refreshCalls.delete(rejectOnDispose);
+          }
           if (event.type === 'refreshed' && state.generation !== generation) {
             stop();
             resolve(state.tokens!.accessToken);
@@ -780,6 +805,9 @@ export function createSession(options: SessionOptions = {}): Session {
     dispose() {
       if (disposed) return;
       disposed = true;
+      hot = undefined;
+      for (const rejectCall of [...refreshCalls]) rejectCall(disposedError());
+      refreshCalls.clear();
       if (timer) clock.clearTimeout(timer.handle);
       timer = undefined;
       for (const controller of running.values()) controller.abort();

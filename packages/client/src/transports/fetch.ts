@@ -116,8 +116,12 @@ export function createFetch(session: Session, options: CreateFetchOptions = {}):
       session.handleUnauthorized(token).catch(() => undefined); // its outcome reaches subscribers as events
       return first;
     }
-    const retryToken = await session.handleUnauthorized(token);
-    await first.body?.cancel();
+    let retryToken: string;
+    try {
+      retryToken = await session.handleUnauthorized(token);
+    } finally {
+      await first.body?.cancel(); // the 401's body is not read: free the connection either way
+    }
     return doFetch(spare, { ...init, headers: withBearer(headers, retryToken) });
   };
   return authFetch as typeof fetch;
