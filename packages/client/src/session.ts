@@ -56,6 +56,10 @@ export interface RefreshContext {
  * `RefreshRejectedError` (or an HTTP error with status 401 or an `invalid_grant` body) when the
  * server refused, which ends the session; anything else is retried with backoff.
  * `oauth2Refresh()` builds one for a standard token endpoint.
+ *
+ * Pass `context.signal` to the request: after `refreshTimeout` the session gives up on the call
+ * and may start another, and only a call that honours the signal is really stopped (one that
+ * ignores it runs on beside the next).
  */
 export type RefreshFunction = (context: RefreshContext) => Promise<TokenInput>;
 

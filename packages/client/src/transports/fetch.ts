@@ -58,8 +58,10 @@ function replayableBody(body: unknown): boolean {
 
 /**
  * Wraps fetch so requests carry `Authorization: Bearer <live token>`, mark activity, and on a
- * 401 (not 403) retry once with the token `session.handleUnauthorized` gives back. A request
- * whose body is a one-shot stream is not retried: the caller gets the original 401.
+ * 401 (not 403) retry once with the token `session.handleUnauthorized` gives back. The body is
+ * replayed: strings, bytes, Blob, FormData and URLSearchParams as they are; a `Request` object is
+ * cloned before it is sent (which buffers its body). A stream passed as `init.body` can be read
+ * once, so that request is not retried: the caller gets the original 401.
  * Rejects with the session's typed errors (`SessionExpiredError`, `SignedOutError`, retryable
  * `RefreshFailedError` / `OfflineError`) when no token can be had.
  * @example
