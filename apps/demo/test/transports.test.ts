@@ -1,5 +1,12 @@
+import { ApolloClient, gql, HttpLink, InMemoryCache } from '@apollo/client';
+import { ApolloLink } from '@apollo/client/link';
+import { fetchExchange, Client as UrqlClient } from '@urql/core';
+import axios from 'axios';
 import { oauth2Revoke, type Session, SessionExpiredError } from 'tokenkeeper';
+import { createAuthLink } from 'tokenkeeper/apollo';
+import { attachAxios } from 'tokenkeeper/axios';
 import { createFetch } from 'tokenkeeper/fetch';
+import { tokenkeeperExchange } from 'tokenkeeper/urql';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openLiveSockets } from './sockets.js';
 import { type Stack, startStack } from './stack.js';
@@ -12,6 +19,55 @@ afterEach(async () => {
 });
 
 const waitFor = (check: () => void) => vi.waitFor(check, { timeout: 10_000, interval: 10 });
+
+/** One operation per HTTP adapter, each resolving to 'ok' or throwing what its client threw. */
+function httpClients(session: Session, apiUrl: string): ((i: number) => Promise<string>)[] {
+  const api = createFetch(session, { origins: [apiUrl] });
+  const instance = axios.create({ baseURL: apiUrl });
+  attachAxios(session, instance, { origins: [apiUrl] });
+  const apollo = new ApolloClient({
+    cache: new InMemoryCache(),
+    link: ApolloLink.from([createAuthLink(session), new HttpLink({ uri: `${apiUrl}/graphql` })]),
+  });
+  const urql = new UrqlClient({
+    url: `${apiUrl}/graphql`,
+    preferGetMethod: false,
+    exchanges: [tokenkeeperExchange(session), fetchExchange],
+  });
+  const item = gql`query Item($id: ID!) { item(id: $id) { id } }`;
+  const ok = async (response: Response) => {
+    const body = (await response.json()) as { errors?: unknown };
+    if (response.status !== 200 || body.errors) throw new Error(`HTTP ${response.status}`);
+    return 'ok';
+  };
+  return [
+    async (i) => ok(await api(`${apiUrl}/api/items/${i}`)),
+    async () =>
+      ok(
+        await api(`${apiUrl}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: '{ me { sub } items { id } }' }),
+        }),
+      ),
+    async (i) => ((await instance.get(`/api/items/${i}`)).status === 200 ? 'ok' : 'failed'),
+    async (i) => {
+      const { data } = await apollo.query({
+        query: item,
+        variables: { id: String((i % 3) + 1) + '-' + i },
+        fetchPolicy: 'network-only',
+      });
+      return data ? 'ok' : 'failed';
+    },
+    async (i) => {
+      const { error } = await urql
+        .query(item, { id: `${(i % 3) + 1}-${i}` }, { requestPolicy: 'network-only' })
+        .toPromise();
+      if (error) throw error;
+      return 'ok';
+    },
+  ];
+}
 
 /** The latest accepted authentication per socket transport, as the server saw it. */
 function latestSocketAuth(s: Stack) {
@@ -75,23 +131,14 @@ describe('one live token for REST, GraphQL and WebSocket (issue 4)', () => {
     await connected(stack, live);
     await everyoneGets(stack, live);
 
-    const api = createFetch(session, { origins: [stack.apiUrl] });
+    const clients = httpClients(session, stack.apiUrl);
     stack.clock.jump(61 * SECOND); // the device slept: the token expired, no timer has fired yet
-    const operations = Array.from({ length: 20 }, (_, i) =>
-      i % 2 === 0
-        ? api(`${stack!.apiUrl}/api/items/${i}`)
-        : api(`${stack!.apiUrl}/graphql`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ query: '{ me { sub } items { id } }' }),
-          }),
-    );
+    // Twenty at once, four through each HTTP adapter: fetch REST, fetch GraphQL, axios REST,
+    // Apollo queries and urql queries (distinct variables, so neither client merges them).
+    const operations = Array.from({ length: 20 }, (_, i) => clients[i % 5]!(i));
     await stack.clock.advance(0); // overdue timers fire now: the server closes the expired sockets
-    const responses = await Promise.all(operations);
-    expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
-    for (const response of responses.filter((_, i) => i % 2 === 1)) {
-      expect(((await response.json()) as { errors?: unknown }).errors).toBeUndefined();
-    }
+    const results = await Promise.all(operations);
+    expect(results).toEqual(Array.from({ length: 20 }, () => 'ok'));
     await connected(stack, live);
     const fresh = session.getSnapshot().fingerprint!;
     await waitFor(() =>
