@@ -1,0 +1,99 @@
+import { dropRefresh, emit, end, restartIdle, tokenUsable, withTokens } from './rules.js';
+import { idleRefresh, type State } from './state.js';
+import type { InputOf, StepContext } from './step.js';
+
+export function onRestored(ctx: StepContext, s: State, input: InputOf<'restored'>): State {
+  const { config, fx, now } = ctx;
+  if (s.status !== 'loading') return s;
+  fx.push({ type: 'settleWaiters' });
+  const idle = { ...idleRefresh, seq: s.refresh.seq };
+  if (!input.tokens) return { ...s, status: 'signedOut', refresh: idle };
+  emit(fx, {
+    type: 'restored',
+    fingerprint: input.tokens.fingerprint,
+    expiresAt: input.tokens.expiresAt,
+  });
+  const restored = restartIdle(
+    config,
+    withTokens(s, input.tokens),
+    Math.min(input.lastActivityAt ?? now, now),
+  );
+  // A demand made while loading needs a refresh only if the restored token cannot serve it.
+  return tokenUsable(config, restored, now) ? { ...restored, refresh: idle } : restored;
+}
+
+export function onSignIn(ctx: StepContext, s: State, input: InputOf<'signIn'>): State {
+  const { config, fx, now } = ctx;
+  const refresh = dropRefresh(s, fx);
+  const next = restartIdle(config, withTokens({ ...s, refresh }, input.tokens), now);
+  fx.push({ type: 'persist' }, { type: 'announce', what: 'signedIn' });
+  emit(fx, {
+    type: 'signedIn',
+    fingerprint: input.tokens.fingerprint,
+    expiresAt: input.tokens.expiresAt,
+    remote: false,
+  });
+  fx.push({ type: 'settleWaiters' });
+  return next;
+}
+
+export function onSignOut(ctx: StepContext, s: State, input: InputOf<'signOut'>): State {
+  const { fx, now } = ctx;
+  if (s.status === 'signedOut' && !input.remote) {
+    fx.push({ type: 'clearStorage' });
+    return s;
+  }
+  return end(s, fx, undefined, input.remote, now);
+}
+
+export function onRemoteEnd(ctx: StepContext, s: State, input: InputOf<'remoteEnd'>): State {
+  const { fx, now } = ctx;
+  if (s.status !== 'active' && s.status !== 'loading') return s;
+  return end(
+    s,
+    fx,
+    input.reason ? { reason: input.reason, error: input.error } : undefined,
+    true,
+    now,
+  );
+}
+
+export function onAdopt(ctx: StepContext, s: State, input: InputOf<'adopt'>): State {
+  const { config, fx, now } = ctx;
+  // Tokens from another tab or from storage: only ever move forward in time, and a session
+  // that ended here follows a new sign-in elsewhere, never a refresh of the ended one.
+  if (s.tokens?.accessToken === input.tokens.accessToken) return s;
+  if (s.status !== 'active' && input.origin !== 'signIn') return s;
+  if (s.tokens && input.tokens.receivedAt < s.tokens.receivedAt) return s;
+  if (s.status !== 'active' && s.endedAt !== undefined && input.tokens.receivedAt <= s.endedAt) {
+    return s;
+  }
+  const wasActive = s.status === 'active';
+  const previous = s.tokens?.fingerprint;
+  const refresh = dropRefresh(s, fx);
+  let next = withTokens({ ...s, refresh }, input.tokens);
+  // Another tab's activity counts; a session that had ended starts its countdown now.
+  if (!wasActive) next = restartIdle(config, next, input.lastActivityAt ?? now);
+  else if (input.lastActivityAt !== undefined && input.lastActivityAt > (s.lastActivityAt ?? 0)) {
+    next = restartIdle(config, next, input.lastActivityAt);
+  }
+  emit(
+    fx,
+    wasActive
+      ? {
+          type: 'refreshed',
+          reason: 'remote',
+          fingerprint: input.tokens.fingerprint,
+          previousFingerprint: previous,
+          expiresAt: input.tokens.expiresAt,
+        }
+      : {
+          type: 'signedIn',
+          fingerprint: input.tokens.fingerprint,
+          expiresAt: input.tokens.expiresAt,
+          remote: true,
+        },
+  );
+  fx.push({ type: 'settleWaiters' });
+  return next;
+}

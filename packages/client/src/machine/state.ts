@@ -1,0 +1,154 @@
+/**
+ * What the session's reducer works on: its state, its inputs and the effects it asks for.
+ */
+import type { ExpiredReason, RefreshFailedError } from '../errors.js';
+import type { RefreshReason, SessionEvent } from '../events.js';
+import type { ResolvedPolicy } from '../policy.js';
+import type { Tokens } from '../tokens.js';
+
+export type Status = 'loading' | 'signedOut' | 'active' | 'expired';
+
+export interface MachineConfig {
+  readonly policy: ResolvedPolicy;
+  /** A `refresh` function was configured. */
+  readonly canRefresh: boolean;
+  /** Sliding session: ms without activity before the session ends. */
+  readonly idleTimeout: number | undefined;
+  /** Ms before the idle deadline at which `expiring` fires. */
+  readonly expiringWarning: number;
+  /** Extend silently when `expiring` fires. */
+  readonly autoExtend: boolean;
+  /** Activity is written to storage at most this often (ms). */
+  readonly activityPersistInterval: number;
+  /** Something reads activity (an idle timeout or an active window); otherwise it is ignored. */
+  readonly tracksActivity: boolean;
+}
+
+export interface RefreshState {
+  /** Sequence number of the latest refresh started; results of older ones are dropped. */
+  readonly seq: number;
+  readonly inFlight: { readonly seq: number; readonly reason: RefreshReason } | undefined;
+  /** Consecutive transient failures: the backoff attempt. */
+  readonly failures: number;
+  readonly retryAt: number | undefined;
+  readonly lastError: RefreshFailedError | undefined;
+  /** Someone asked for a refresh that has not happened yet. */
+  readonly wanted: RefreshReason | undefined;
+}
+
+export interface State {
+  readonly status: Status;
+  readonly tokens: Tokens | undefined;
+  /** Increments whenever the tokens change. */
+  readonly generation: number;
+  /** The generation a transport reported a 401 for: that token is not handed out again. */
+  readonly rejectedGeneration: number | undefined;
+  readonly refresh: RefreshState;
+  /** Start of the idle countdown (sign-in, activity, successful refresh). */
+  readonly lastActivityAt: number | undefined;
+  /** Last `markActivity()` (not sign-in): one of the signals that the session is in use. */
+  readonly lastUseAt: number | undefined;
+  readonly idleDeadline: number | undefined;
+  readonly warnedDeadline: number | undefined;
+  readonly persistedActivityAt: number | undefined;
+  readonly paused: boolean;
+  readonly pausedAt: number | undefined;
+  readonly online: boolean;
+  /** Live sockets that keep the token fresh while they are open (`retain()`). */
+  readonly leases: number;
+  readonly expired:
+    | { readonly reason: ExpiredReason; readonly error: string | undefined }
+    | undefined;
+  /** When the session last ended (sign-out or expiry), to ignore older tokens from other tabs. */
+  readonly endedAt: number | undefined;
+}
+
+export type Input =
+  | { type: 'restored'; tokens: Tokens | undefined; lastActivityAt: number | undefined }
+  | { type: 'signIn'; tokens: Tokens }
+  | { type: 'signOut'; remote: boolean }
+  | { type: 'tick' }
+  | { type: 'demand' }
+  | { type: 'unauthorized'; generation: number; fingerprint: string }
+  | { type: 'activity' }
+  | { type: 'extend' }
+  | {
+      type: 'refreshSucceeded';
+      seq: number;
+      /** The token generation the refresh started from. */
+      baseGeneration: number;
+      reason: RefreshReason;
+      tokens: Tokens;
+    }
+  | { type: 'refreshFailed'; seq: number; error: RefreshFailedError }
+  | { type: 'refreshRejected'; seq: number; reason: ExpiredReason; error: string | undefined }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'online'; online: boolean }
+  | { type: 'retain' }
+  | { type: 'release' }
+  | {
+      type: 'adopt';
+      tokens: Tokens;
+      lastActivityAt: number | undefined;
+      /** A sign-in elsewhere, or a refresh (of another tab, or found in storage). */
+      origin: 'signIn' | 'refresh';
+    }
+  | { type: 'remoteActivity'; at: number }
+  | { type: 'remoteEnd'; reason: ExpiredReason | undefined; error: string | undefined };
+
+export type Effect =
+  | { type: 'startRefresh'; seq: number; reason: RefreshReason }
+  | { type: 'abortRefresh'; seq: number }
+  | { type: 'persist' }
+  | { type: 'clearStorage' }
+  | { type: 'emit'; event: SessionEvent }
+  | { type: 'settleWaiters' }
+  | { type: 'announce'; what: 'signedIn' | 'refreshed' | 'activity' | 'signedOut' | 'expired' }
+  /** A remote end: delete the stored record if it still holds the tokens this session had. */
+  | { type: 'clearStorageIfHeld'; tokens: Tokens }
+  | { type: 'revoke'; tokens: Tokens };
+
+/** What the runtime observes and hands in with every input. */
+export interface Env {
+  readonly now: number;
+  /** A uniform random number in [0, 1) for backoff jitter. */
+  readonly jitter: number;
+  /** Last time a caller read the token (`getAccessToken`, `handleUnauthorized`). */
+  readonly lastReadAt: number | undefined;
+}
+
+export interface Result {
+  readonly state: State;
+  readonly effects: readonly Effect[];
+}
+
+export const idleRefresh: RefreshState = {
+  seq: 0,
+  inFlight: undefined,
+  failures: 0,
+  retryAt: undefined,
+  lastError: undefined,
+  wanted: undefined,
+};
+
+export function initialState(online = true): State {
+  return {
+    status: 'loading',
+    tokens: undefined,
+    generation: 0,
+    rejectedGeneration: undefined,
+    refresh: idleRefresh,
+    lastActivityAt: undefined,
+    lastUseAt: undefined,
+    idleDeadline: undefined,
+    warnedDeadline: undefined,
+    persistedActivityAt: undefined,
+    paused: false,
+    pausedAt: undefined,
+    online,
+    leases: 0,
+    expired: undefined,
+    endedAt: undefined,
+  };
+}
