@@ -24,7 +24,7 @@ export { defaultLifetimes, type LifetimeOptions, type Lifetimes } from './lifeti
 export { createJsonLogger, type Logger, silentLogger } from './logger.js';
 export { defaultPasswordHashing, type PasswordHashing } from './password.js';
 export { fingerprint, redact } from './redact.js';
-export { decideRefresh, type RefreshDecision } from './rotation.js';
+export { decideRefresh, type Presentation, type RefreshDecision } from './rotation.js';
 export { dataDirSecret, type RunningTokenServer, type ServeOptions, serve } from './serve.js';
 export {
   createTokenService,

@@ -31,8 +31,10 @@ export interface TokenServiceOptions {
   lifetimes?: Partial<Record<ClientType, LifetimeOptions>>;
   /**
    * How long the predecessor of the current refresh token still gets the same successor, so
-   * a client whose response was lost can recover. 0 disables replays: any second use revokes.
-   * @default '10s'
+   * a client whose response was lost can recover; a request that was already in flight when
+   * the rotation happened gets it too. 0 disables replays: such a racing request gets
+   * `invalid_grant` (the family stays valid), and a presentation that begins after the
+   * rotation revokes the family. @default '10s'
    */
   reuseGrace?: Duration;
   /**

@@ -14,7 +14,7 @@ import {
   refreshMacRoot,
   refreshTokenMac,
 } from './refresh-token.js';
-import { decideRefresh } from './rotation.js';
+import { decideRefresh, type Presentation } from './rotation.js';
 import type {
   RequestContext,
   TokenResponse,
@@ -136,15 +136,16 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
     tx: StoreOperations,
     parts: RefreshTokenParts,
     context: RequestContext,
-    now: number,
+    presented: Presentation,
   ): Promise<Outcome> => {
     const fail = (description: string): Outcome => ({ ok: false, description });
+    const { now } = presented;
     const family = await authenticRefresh(tx, parts);
     if (!family) {
       await audit(tx, context, { outcome: 'rejected', detail: 'unknown_token' });
       return fail('refresh token is invalid');
     }
-    const decision = decideRefresh(family, parts.generation, now, reuseGraceMs);
+    const decision = decideRefresh(family, presented, reuseGraceMs);
     const facts = familyAudit(family, parts.generation);
     switch (decision.kind) {
       case 'rotate':
@@ -154,6 +155,9 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
       case 'replay':
         await audit(tx, context, { outcome: 'grace_replay', ...facts });
         return { ok: true, response: await issue(family, now) };
+      case 'lost_race':
+        await audit(tx, context, { outcome: 'rejected', ...facts, detail: 'lost_race' });
+        return fail('refresh token was rotated by a concurrent request');
       case 'reuse':
         if (!(await tx.revokeFamily(family.id, now, 'reuse'))) {
           // A concurrent request revoked it between the read and now, and owns that row.
@@ -229,7 +233,9 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
     },
 
     async refresh(refreshToken, context = {}) {
-      const now = clock.now();
+      // When this presentation began: a rotation whose time is not earlier than this happened
+      // while it was in flight, so losing to it is a race, not reuse.
+      const startedAt = clock.now();
       const parts = decodeRefreshToken(refreshToken);
       let outcome: Outcome;
       try {
@@ -241,6 +247,9 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
           // The one place that rotates: one statement advances the generation and writes the
           // audit row; the MAC is checked on the row it returns, and a mismatch rolls the whole
           // transaction back. Anything else (replay, reuse, expiry) is settled by a read.
+          // The rotation's time is read here, as close to its commit as it can be, so that
+          // requests still in flight when it commits count as having begun before it.
+          const now = clock.now();
           const moved = await tx.rotateCurrent({
             id: parts.familyId,
             from: parts.generation,
@@ -253,7 +262,11 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
             if (!macEquals(macFor(moved, parts.generation), parts.mac)) throw new ForgedToken();
             return { ok: true, response: await issue(moved, now) };
           }
-          return settle(tx, parts, context, now);
+          return settle(tx, parts, context, {
+            generation: parts.generation,
+            startedAt,
+            now,
+          });
         });
       } catch (error) {
         if (!(error instanceof ForgedToken)) throw error;
@@ -298,7 +311,8 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
       if (parts) {
         const family = await authenticRefresh(store, parts);
         if (!family) return { active: false };
-        const decision = decideRefresh(family, parts.generation, now, reuseGraceMs);
+        const presented = { generation: parts.generation, startedAt: now, now };
+        const decision = decideRefresh(family, presented, reuseGraceMs);
         if (decision.kind !== 'rotate' && decision.kind !== 'replay') return { active: false };
         return {
           active: true,

@@ -165,22 +165,69 @@ export function defineStoreContract(open: () => Promise<Store>): void {
       ]);
     });
 
-    it('revokes on generation k after k+2 even within the same millisecond', async () => {
-      const { service, login, family } = await setup({ reuseGrace: '1h' });
-      const g1 = await login();
-      const g2 = await service.refresh(g1.refresh_token, context);
-      await service.refresh(g2.refresh_token, context);
-      await rejectsGrant(service.refresh(g1.refresh_token, context));
-      expect((await family(g1.refresh_token)).revokedReason).toBe('reuse');
-    });
+    it.each([
+      ['1h', '1h'],
+      ['0', 0],
+    ])(
+      'revokes on generation k after k+2 even within the same millisecond (grace %s)',
+      async (_, reuseGrace) => {
+        const { service, login, family, outcomes } = await setup({ reuseGrace });
+        const g1 = await login();
+        const g2 = await service.refresh(g1.refresh_token, context);
+        await service.refresh(g2.refresh_token, context);
+        // The virtual clock has not moved: only the generation counter says g1 is two behind.
+        await rejectsGrant(service.refresh(g1.refresh_token, context));
+        expect((await family(g1.refresh_token)).revokedReason).toBe('reuse');
+        expect((await outcomes(g1.refresh_token)).at(-1)).toBe('reuse_revoked');
+      },
+    );
 
-    it('with grace 0 any second use of a rotated token revokes', async () => {
-      const { service, login, family } = await setup({ reuseGrace: 0 });
+    it('with grace 0, the predecessor presented after the rotation revokes the family', async () => {
+      const { clock, service, login, family, outcomes } = await setup({ reuseGrace: 0 });
       const g1 = await login();
       const g2 = await service.refresh(g1.refresh_token, context);
+      clock.advance(1);
       await rejectsGrant(service.refresh(g1.refresh_token, context));
       await rejectsGrant(service.refresh(g2.refresh_token, context));
-      expect((await family(g1.refresh_token)).revokedAt).not.toBeNull();
+      expect((await family(g1.refresh_token)).revokedAt).toBe(clock.now());
+      expect(await outcomes(g1.refresh_token)).toEqual([
+        'login',
+        'rotate',
+        'reuse_revoked',
+        'rejected',
+      ]);
+    });
+
+    it('with grace 0, a predecessor whose request began before the rotation lost a race: refused, family untouched', async () => {
+      const { clock, service, login, family } = await setup({ reuseGrace: 0 });
+      const g1 = await login();
+      clock.advance(minute);
+      // Both requests read the clock before either transaction runs (one instant on the
+      // virtual clock): whichever rotates, the other began before that rotation committed.
+      const [a, b] = await Promise.allSettled([
+        service.refresh(g1.refresh_token, context),
+        service.refresh(g1.refresh_token, context),
+      ]);
+      const won = [a, b].filter((r) => r.status === 'fulfilled');
+      const lost = [a, b].filter((r) => r.status === 'rejected');
+      expect(won).toHaveLength(1);
+      expect(lost).toHaveLength(1);
+      expect((lost[0] as PromiseRejectedResult).reason).toMatchObject({
+        name: 'OAuthError',
+        code: 'invalid_grant',
+      });
+      const row = await family(g1.refresh_token);
+      expect(row.revokedAt).toBeNull();
+      expect(row.generation).toBe(2);
+      const rows = await store.listAudit({ familyId: row.id });
+      expect(rows.map((r) => [r.outcome, r.generation, r.detail])).toEqual([
+        ['rejected', 1, 'lost_race'],
+        ['rotate', 1, null],
+        ['login', 1, null],
+      ]);
+      // The winner's successor is alive and rotates.
+      const successor = (won[0] as PromiseFulfilledResult<{ refresh_token: string }>).value;
+      await expect(service.refresh(successor.refresh_token, context)).resolves.toBeTruthy();
     });
 
     it('refuses a forged token without touching the family (a MAC failure is not reuse)', async () => {

@@ -36,7 +36,7 @@ export async function familyOutcomes(store: Store, token: string) {
   const family = await store.getFamily(parts.familyId);
   const rows = await store.listAudit({ familyId: parts.familyId, limit: 100_000 });
   const count = (outcome: AuditOutcome) => rows.filter((row) => row.outcome === outcome).length;
-  return { family, count };
+  return { family, count, rows };
 }
 
 /** The grace > 0 contract: every answer 200 with one successor, one new generation. */
@@ -55,20 +55,30 @@ export async function expectSharedSuccessor(store: Store, answers: Answer[], tok
 }
 
 /**
- * The grace = 0 contract: one 200, the rest invalid_grant, one new generation. With no grace
- * window, a second presentation of a rotated token is reuse by definition, so the first loser
- * revokes the family (one reuse_revoked row) and the others find it revoked.
+ * The grace = 0 contract for presentations that all began before the winning rotation
+ * committed: one 200, the rest invalid_grant because they lost a race (audited `rejected` with
+ * detail `lost_race`), exactly one new generation, the family NOT revoked, and the winner's
+ * successor rotates.
  */
-export async function expectSingleWinner(store: Store, answers: Answer[], token: string) {
+export async function expectSingleWinner(
+  store: Store,
+  answers: Answer[],
+  token: string,
+  refreshAt: (token: string) => Promise<number>,
+) {
   expect(answers.filter((a) => a.status >= 500)).toEqual([]);
-  expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
+  const winners = answers.filter((a) => a.status === 200);
+  expect(winners).toHaveLength(1);
   expect(answers.filter((a) => a.status === 400 && a.error === 'invalid_grant')).toHaveLength(
     answers.length - 1,
   );
-  const { family, count } = await familyOutcomes(store, token);
+  const { family, count, rows } = await familyOutcomes(store, token);
   expect(family?.generation).toBe(2);
+  expect(family?.revokedAt).toBeNull();
   expect(count('rotate')).toBe(1);
-  expect(count('reuse_revoked')).toBe(1);
-  expect(count('rejected')).toBe(answers.length - 2);
-  expect(family?.revokedReason).toBe('reuse');
+  expect(count('reuse_revoked')).toBe(0);
+  const rejected = rows.filter((row) => row.outcome === 'rejected');
+  expect(rejected).toHaveLength(answers.length - 1);
+  expect(new Set(rejected.map((row) => row.detail))).toEqual(new Set(['lost_race']));
+  expect(await refreshAt(winners[0]?.refreshToken ?? '')).toBe(200);
 }

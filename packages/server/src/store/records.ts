@@ -57,7 +57,10 @@ export interface AuditEntry {
   readonly ip?: string | null;
   readonly userAgent?: string | null;
   readonly requestId?: string | null;
-  /** A short machine-readable reason, e.g. `invalid_credentials`, `family_revoked`. */
+  /**
+   * A short machine-readable reason, e.g. `invalid_credentials`, `family_revoked`, `lost_race`
+   * (a `rejected` refresh that began before a concurrent rotation committed, at grace 0).
+   */
   readonly detail?: string | null;
 }
 
