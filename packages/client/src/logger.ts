@@ -1,3 +1,4 @@
+import type { SessionEvent } from './events.js';
 import { redactText, redactValue } from './redact.js';
 
 /**
@@ -26,4 +27,18 @@ export function redactingLog(logger: Logger | undefined, secrets: () => string[]
     const safeFields = fields && (redactValue(fields, known) as Record<string, unknown>);
     sink.call(logger, redactText(message, known), safeFields);
   };
+}
+
+/** The fields a session event is logged with (an error as its kind, not its object). */
+export function eventFields(event: SessionEvent): Record<string, unknown> {
+  if (event.type === 'refreshFailed') {
+    return {
+      reason: event.reason,
+      kind: event.error.kind,
+      attempt: event.attempt,
+      retryAt: event.retryAt,
+    };
+  }
+  if (event.type === 'storageError') return { message: event.error.message };
+  return { ...event };
 }

@@ -71,7 +71,11 @@ export function end(
   // a sign-out, or this device's idle timeout. After invalid_grant it is dead already, and an
   // end announced by another tab was revoked by that tab.
   if (!remote && s.tokens && (outcome === undefined || outcome.reason === 'idle')) {
-    fx.push({ type: 'revoke', tokens: s.tokens });
+    fx.push({
+      type: 'revoke',
+      tokens: s.tokens,
+      reason: outcome === undefined ? 'signOut' : 'idle',
+    });
   }
   emit(
     fx,

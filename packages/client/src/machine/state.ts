@@ -107,7 +107,7 @@ export type Effect =
   | { type: 'announce'; what: 'signedIn' | 'refreshed' | 'activity' | 'signedOut' | 'expired' }
   /** A remote end: delete the stored record if it still holds the tokens this session had. */
   | { type: 'clearStorageIfHeld'; tokens: Tokens }
-  | { type: 'revoke'; tokens: Tokens };
+  | { type: 'revoke'; tokens: Tokens; reason: 'signOut' | 'idle' };
 
 /** What the runtime observes and hands in with every input. */
 export interface Env {
