@@ -6,7 +6,12 @@ import {
   serve,
   silentLogger,
 } from '../src/index.js';
-import { expectSharedSuccessor, expectSingleWinner, refreshStorm } from './load.js';
+import {
+  expectEveryTokenDead,
+  expectSharedSuccessor,
+  expectSingleWinner,
+  refreshStorm,
+} from './load.js';
 import { fastHashing, post, refreshBody, testSecret } from './support.js';
 import { createTransactionLatch } from './transaction-latch.js';
 
@@ -69,34 +74,36 @@ describe('200 concurrent refreshes of one token on the embedded store', () => {
 });
 
 describe('revoke racing refresh (HTTP)', () => {
-  it('once /oauth/revoke has answered 200, no token minted by an in-flight refresh works', async () => {
-    let mintedTotal = 0;
-    for (let round = 0; round < 5; round++) {
-      const tokens = await login();
-      const inFlight = refreshStorm([graceful.url], tokens.refresh_token, 30);
-      // Fire the revoke at a different point of the storm each round.
-      await new Promise((resolve) => setImmediate(resolve, round));
-      for (let i = 0; i < round; i++) await new Promise((resolve) => setImmediate(resolve));
-      const revoked = await post(graceful.url, '/oauth/revoke', { token: tokens.refresh_token });
-      expect(revoked.status).toBe(200);
-      const answers = await inFlight;
-      expect(answers.filter((a) => a.status >= 500)).toEqual([]);
-      const minted = answers.flatMap((a) => (a.refreshToken ? [a.refreshToken] : []));
-      mintedTotal += minted.length;
-      for (const token of new Set([tokens.refresh_token, ...minted])) {
-        const refresh = await post(graceful.url, '/oauth/token', refreshBody(token));
-        expect(refresh.body?.error).toBe('invalid_grant');
-      }
-      const access = await graceful.tokenServer
-        .verifyRequest(
-          new Request('http://api/', {
-            headers: { authorization: `Bearer ${tokens.access_token}` },
-          }),
-        )
-        .catch((error: unknown) => error);
-      expect(access).toMatchObject({ code: 'invalid_token' });
-    }
-    // The race was real: some refreshes minted tokens before the revocation landed.
-    expect(mintedTotal).toBeGreaterThan(0);
+  it('once /oauth/revoke has answered 200, no token minted by a refresh before or during it works', async () => {
+    const tokens = await login();
+    // Answered before the revocation: one rotation and nine replays, ten token pairs.
+    const before = await refreshStorm([graceful.url], tokens.refresh_token, 10);
+    expect(before.map((a) => a.status)).toEqual(Array(10).fill(200));
+    const successor = before[0]?.refreshToken ?? '';
+    // In flight while it runs: received and begun, transactions held at their start (PGlite
+    // runs one transaction at a time, so an overlap inside the database cannot happen here;
+    // the PostgreSQL suite has that one). Half present the current token, half its predecessor.
+    const held = latch.hold(20);
+    const during = [
+      refreshStorm([graceful.url], successor, 10),
+      refreshStorm([graceful.url], tokens.refresh_token, 10),
+    ];
+    await held.arrived;
+    const revoked = await post(graceful.url, '/oauth/revoke', { token: tokens.refresh_token });
+    expect(revoked.status).toBe(200);
+    held.release();
+    const answers = (await Promise.all(during)).flat();
+    expect(answers.filter((a) => a.status >= 500)).toEqual([]);
+    expect(answers.map((a) => a.error)).toEqual(Array(20).fill('invalid_grant'));
+    // Every refresh token and every access token minted by any of those refreshes is dead.
+    const minted = [...before, ...answers].filter((a) => a.status === 200);
+    expect(minted.length).toBeGreaterThanOrEqual(10);
+    await expectEveryTokenDead(
+      [graceful.tokenServer.service],
+      [
+        { access: tokens.access_token, refresh: tokens.refresh_token },
+        ...minted.map((a) => ({ access: a.accessToken, refresh: a.refreshToken })),
+      ],
+    );
   });
 });

@@ -13,7 +13,9 @@ import {
   type TokenServiceOptions,
 } from '../src/index.js';
 import { decodeRefreshToken } from '../src/refresh-token.js';
+import { expectEveryTokenDead } from './load.js';
 import { fastHashing, testSecret } from './support.js';
+import { createTransactionLatch } from './transaction-latch.js';
 
 const minute = 60_000;
 const nobody = { ip: null, userAgent: null, requestId: null };
@@ -473,30 +475,57 @@ export function defineStoreContract(open: () => Promise<Store>): void {
   });
 
   describe('revoke racing refresh', () => {
-    it('once revoke has resolved, no token minted by an in-flight refresh works', async () => {
-      const { service, login } = await setup({ checkSession: true, reuseGrace: '1m' });
+    it('once revoke has resolved, no token minted by a refresh before or during it works', async () => {
+      const options = { checkSession: true, reuseGrace: '1m' } as const;
+      const { clock, service, login } = await setup(options);
+      // A second instance on the same store, whose transactions can be held at their start.
+      const latch = createTransactionLatch();
+      const racing = await createTokenService({
+        store: latch.wrap(store),
+        clock,
+        issuer: 'https://issuer.test',
+        audience: 'api',
+        secret: testSecret,
+        passwordHashing: fastHashing,
+        ...options,
+      });
       const tokens = await login();
-      const refreshes = Array.from({ length: 20 }, () =>
-        service.refresh(tokens.refresh_token, context).catch((error: unknown) => error),
+      // Committed before the revocation: one rotation and four replays, five token pairs.
+      const before = await Promise.all(
+        Array.from({ length: 5 }, () => racing.refresh(tokens.refresh_token, context)),
       );
+      const successor = before[0]?.refresh_token ?? '';
+      expect(new Set(before.map((t) => t.refresh_token))).toEqual(new Set([successor]));
+      // In flight during it: begun (clock read, token decoded), transactions not yet begun.
+      // Three present the current generation (they would rotate), two its predecessor.
+      const held = latch.hold(5);
+      const presented = [
+        successor,
+        successor,
+        successor,
+        tokens.refresh_token,
+        tokens.refresh_token,
+      ];
+      const during = presented.map((token) =>
+        racing.refresh(token, context).then(
+          (value) => ({ value }),
+          (error: unknown) => ({ error }),
+        ),
+      );
+      await held.arrived;
       await service.revoke(tokens.refresh_token, context);
-      const settled = await Promise.all(refreshes);
-      let minted = 0;
+      held.release();
+      const settled = await Promise.all(during);
       for (const result of settled) {
-        if (result instanceof Error) {
-          expect(result).toBeInstanceOf(OAuthError);
-          continue;
-        }
-        minted++;
-        const { access_token, refresh_token } = result as {
-          access_token: string;
-          refresh_token: string;
-        };
-        await rejectsGrant(service.refresh(refresh_token, context));
-        await expect(service.verifyAccessToken(access_token)).rejects.toBeInstanceOf(BearerError);
+        expect(result).toMatchObject({ error: { name: 'OAuthError', code: 'invalid_grant' } });
       }
-      await rejectsGrant(service.refresh(tokens.refresh_token, context));
-      expect(minted + settled.filter((r) => r instanceof Error).length).toBe(20);
+      // Every token any of those refreshes minted is dead, refresh and access alike.
+      const minted = [...before, ...settled.flatMap((r) => ('value' in r ? [r.value] : []))];
+      expect(minted.length).toBeGreaterThanOrEqual(5);
+      await expectEveryTokenDead(
+        [service, racing],
+        [tokens, ...minted].map((t) => ({ access: t.access_token, refresh: t.refresh_token })),
+      );
     });
   });
 }

@@ -1,6 +1,6 @@
 // Helpers for the concurrency suites: fire many refreshes of one token at once and summarise.
 import { expect } from 'vitest';
-import type { AuditOutcome, Store } from '../src/index.js';
+import type { AuditOutcome, Store, TokenService } from '../src/index.js';
 import { decodeRefreshToken } from '../src/refresh-token.js';
 import { post, refreshBody } from './support.js';
 
@@ -8,6 +8,7 @@ export interface Answer {
   status: number;
   error?: string;
   refreshToken?: string;
+  accessToken?: string;
 }
 
 /** Sends `count` refreshes of `token`, spread round-robin over `urls`, all at once. */
@@ -24,6 +25,9 @@ export async function refreshStorm(
         ...(typeof response.body?.error === 'string' ? { error: response.body.error } : {}),
         ...(typeof response.body?.refresh_token === 'string'
           ? { refreshToken: response.body.refresh_token }
+          : {}),
+        ...(typeof response.body?.access_token === 'string'
+          ? { accessToken: response.body.access_token }
           : {}),
       };
     }),
@@ -81,4 +85,31 @@ export async function expectSingleWinner(
   expect(rejected).toHaveLength(answers.length - 1);
   expect(new Set(rejected.map((row) => row.detail))).toEqual(new Set(['lost_race']));
   expect(await refreshAt(winners[0]?.refreshToken ?? '')).toBe(200);
+}
+
+/**
+ * Every access token and every refresh token given is dead. Read-only checks come first:
+ * presenting an old refresh token of a live family would revoke it as reuse and hide exactly
+ * the failure this looks for. Then each refresh token is presented, newest generation first.
+ */
+export async function expectEveryTokenDead(
+  services: TokenService[],
+  tokens: { access?: string | undefined; refresh?: string | undefined }[],
+) {
+  const access = [...new Set(tokens.flatMap((t) => (t.access ? [t.access] : [])))];
+  const refresh = [...new Set(tokens.flatMap((t) => (t.refresh ? [t.refresh] : [])))];
+  expect(access.length + refresh.length).toBeGreaterThan(0);
+  for (const service of services) {
+    for (const token of access) {
+      await expect(service.verifyAccessToken(token)).rejects.toMatchObject({
+        code: 'invalid_token',
+      });
+    }
+    for (const token of refresh) expect(await service.introspect(token)).toEqual({ active: false });
+  }
+  const generation = (token: string) => decodeRefreshToken(token)?.generation ?? 0;
+  refresh.sort((a, b) => generation(b) - generation(a));
+  for (const token of refresh) {
+    await expect(services[0]?.refresh(token)).rejects.toMatchObject({ code: 'invalid_grant' });
+  }
 }

@@ -28,6 +28,13 @@ export function withOptions(url: string, options: string): string {
   return parsed.href;
 }
 
+/** The database URL with an application_name, to find its connections in pg_stat_activity. */
+export function withApplicationName(url: string, name: string): string {
+  const parsed = new URL(url);
+  parsed.searchParams.set('application_name', name);
+  return parsed.href;
+}
+
 export async function dropSchema(url: string, schema: string): Promise<void> {
   const db = await openPostgresDatabase({ connectionString: url });
   try {
