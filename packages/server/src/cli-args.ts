@@ -45,7 +45,8 @@ export const usage = `Usage: tokenkeeper-server <command> [options]
 
 Commands:
   serve                 run the token server
-  users add NAME        add a user; the password is read from stdin
+  users add NAME        add a user; the password is read from stdin (prompted without
+                        echo at a terminal; from a pipe at most 1 KiB, one newline removed)
   audit                 list recent audit rows (newest first)
   migrate               apply database migrations and exit
 

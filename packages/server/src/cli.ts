@@ -8,6 +8,11 @@ import {
 } from './cli-args.js';
 import { isTokenServerError } from './errors.js';
 import { createJsonLogger, describeError } from './logger.js';
+import {
+  PasswordEntryCancelled,
+  readPasswordFromPipe,
+  readPasswordFromTerminal,
+} from './password-input.js';
 import { serve } from './serve.js';
 import { openStore } from './store/open.js';
 import type { AuditRecord } from './store/records.js';
@@ -25,13 +30,10 @@ function storeOptions(choice: StoreChoice) {
     : { dataDir: choice.dataDir };
 }
 
-async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) process.stderr.write('Password (input is shown): ');
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Uint8Array));
-  return Buffer.concat(chunks)
-    .toString('utf8')
-    .replace(/\r?\n$/, '');
+function readPassword(): Promise<string> {
+  return process.stdin.isTTY
+    ? readPasswordFromTerminal(process.stdin, process.stderr)
+    : readPasswordFromPipe(process.stdin);
 }
 
 function auditLine(row: AuditRecord): string {
@@ -93,7 +95,7 @@ async function run(command: CliCommand): Promise<number> {
       // The store first: a data directory in use fails before anyone types a password.
       const store = await openStore(storeOptions(command.store));
       try {
-        const password = await readStdin();
+        const password = await readPassword();
         const { id } = await addUser(store, command.username, password, { scopes: command.scopes });
         write(`added user ${command.username} (${id})\n`);
       } finally {
@@ -137,6 +139,10 @@ async function main(): Promise<number> {
   try {
     return await run(command);
   } catch (error) {
+    if (error instanceof PasswordEntryCancelled) {
+      fail(error.message);
+      return 130;
+    }
     if (isTokenServerError(error)) {
       fail(error.message);
       return 1;

@@ -13,6 +13,9 @@ export interface Finished {
   stderr: string;
 }
 
+/** The command line that runs the CLI on the sources (for spawning it some other way). */
+export const cliCommand = [process.execPath, ...cliArgs];
+
 /** Runs a CLI command to completion, feeding `stdin`. */
 export function runCli(args: string[], stdin = '', env: NodeJS.ProcessEnv = {}): Promise<Finished> {
   return new Promise((resolve, reject) => {

@@ -1,6 +1,26 @@
-import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseCommandLine, UsageError } from '../src/cli-args.js';
-import { runCli } from './cli-process.js';
+import { openStore } from '../src/index.js';
+import { verifyPassword } from '../src/password.js';
+import { cliCommand, exited, repoRoot, runCli } from './cli-process.js';
+
+const root = mkdtempSync(join(tmpdir(), 'tokenkeeper-cli-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** The stored password hash of `username` matches `password`. */
+async function passwordOf(dataDir: string, username: string, password: string) {
+  const store = await openStore({ dataDir });
+  try {
+    const user = await store.findUserByName(username);
+    return user ? verifyPassword(password, user.passwordHash) : undefined;
+  } finally {
+    await store.close();
+  }
+}
 
 const env = {};
 
@@ -99,4 +119,89 @@ describe('the bin', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/a server secret is required with PostgreSQL/);
   });
+});
+
+describe('users add: reading the password', () => {
+  it('from a pipe: strips one trailing newline, keeps spaces', async () => {
+    const dataDir = join(root, 'pipe');
+    const added = await runCli(['users', 'add', 'pia', '--data-dir', dataDir], 'correct horse \n');
+    expect(added.stderr).toBe('');
+    expect(added.code).toBe(0);
+    expect(await passwordOf(dataDir, 'pia', 'correct horse ')).toBe(true);
+  });
+
+  it('from a pipe that never ends: stops after 1 KiB and exits 1 instead of reading forever', async () => {
+    const dataDir = join(root, 'endless');
+    const child = spawn(
+      cliCommand[0] ?? '',
+      [...cliCommand.slice(1), 'users', 'add', 'endless', '--data-dir', dataDir],
+      { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.stdin.on('error', () => {}); // the CLI closes its end early, by design
+    child.stdin.write('x'.repeat(4096)); // and stdin stays open
+    const code = await exited(child);
+    child.stdin.destroy();
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/the password is longer than 1024 bytes/);
+  }, 20_000);
+
+  // A real terminal through script(1): the CLI sees a TTY, the transcript is what a user sees.
+  const hasScript = existsSync('/usr/bin/script');
+  if (!hasScript)
+    process.stderr.write(
+      '[tokenkeeper-server tests] SKIPPING TTY password test: no /usr/bin/script\n',
+    );
+  const quote = (arg: string) => `'${arg.replaceAll("'", "'\\''")}'`;
+  const typeAtTerminal = (dataDir: string, username: string, keys: string) =>
+    new Promise<{ code: number | null; transcript: string }>((resolve, reject) => {
+      const command = [...cliCommand, 'users', 'add', username, '--data-dir', dataDir]
+        .map(quote)
+        .join(' ');
+      const child = spawn('/usr/bin/script', ['-qefc', command, '/dev/null'], {
+        cwd: repoRoot,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let transcript = '';
+      let typed = false;
+      child.stdout.on('data', (chunk: Buffer) => {
+        transcript += chunk.toString();
+        // Type only once the prompt is shown: from then on the terminal must not echo.
+        if (!typed && transcript.includes('Password: ')) {
+          typed = true;
+          child.stdin.write(keys);
+        }
+      });
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, transcript }));
+    });
+
+  it.skipIf(!hasScript)(
+    'at a terminal: no echo, Backspace edits, Enter ends',
+    async () => {
+      const dataDir = join(root, 'tty');
+      const { code, transcript } = await typeAtTerminal(dataDir, 'tess', 'tty-secretX\u007f\r');
+      expect(code).toBe(0);
+      expect(transcript).toContain('Password: ');
+      expect(transcript).not.toContain('tty-secret');
+      expect(transcript).toContain('added user tess');
+      expect(await passwordOf(dataDir, 'tess', 'tty-secret')).toBe(true);
+    },
+    30_000,
+  );
+
+  it.skipIf(!hasScript)(
+    'at a terminal: Ctrl-C cancels with exit 130 and adds nobody',
+    async () => {
+      const dataDir = join(root, 'tty-cancel');
+      const { code, transcript } = await typeAtTerminal(dataDir, 'carl', 'half-typed\u0003');
+      expect(code).toBe(130);
+      expect(transcript).not.toContain('half-typed');
+      expect(await passwordOf(dataDir, 'carl', 'half-typed')).toBeUndefined();
+    },
+    30_000,
+  );
 });
