@@ -22,7 +22,12 @@ export {
 export { generateServerSecret, generateSigningJwk, type KeyRing } from './keys.js';
 export { defaultLifetimes, type LifetimeOptions, type Lifetimes } from './lifetimes.js';
 export { createJsonLogger, type Logger, silentLogger } from './logger.js';
-export { defaultPasswordHashing, type PasswordHashing } from './password.js';
+export {
+  defaultPasswordHashing,
+  type PasswordHasher,
+  type PasswordHashing,
+  scryptHasher,
+} from './password.js';
 export { fingerprint, redact } from './redact.js';
 export { decideRefresh, type Presentation, type RefreshDecision } from './rotation.js';
 export { dataDirSecret, type RunningTokenServer, type ServeOptions, serve } from './serve.js';

@@ -71,3 +71,26 @@ export async function verifyPassword(password: string, encoded: string): Promise
   const key = await derive(password, parsed.salt, parsed.params);
   return key.length === parsed.key.length && timingSafeEqual(key, parsed.key);
 }
+
+/**
+ * Hashes and checks passwords. The service runs exactly one `verify` per login attempt, for an
+ * unknown user against a decoy made by `hash`, so both cost the same work; a test can wrap a
+ * hasher to count that work instead of timing it.
+ */
+export interface PasswordHasher {
+  /** Hashes a new password into a self-describing string. */
+  hash(password: string): Promise<string>;
+  /**
+   * Checks a password against a stored hash: one key derivation, compared in constant time.
+   * Throws when the stored hash is malformed (a server fault, not a wrong password).
+   */
+  verify(password: string, encoded: string): Promise<boolean>;
+}
+
+/** The scrypt {@link PasswordHasher}. @default params N=32768, r=8, p=3 */
+export function scryptHasher(params: PasswordHashing = defaultPasswordHashing): PasswordHasher {
+  return {
+    hash: (password) => hashPassword(password, params),
+    verify: (password, encoded) => verifyPassword(password, encoded),
+  };
+}

@@ -3,7 +3,7 @@ import type { AccessTokenClaims } from './access-token.js';
 import type { Clock } from './clock.js';
 import type { Duration } from './duration.js';
 import type { LifetimeOptions, Lifetimes } from './lifetimes.js';
-import type { PasswordHashing } from './password.js';
+import type { PasswordHasher, PasswordHashing } from './password.js';
 import type { AuditRecord, ClientType } from './store/records.js';
 import type { Store } from './store/store.js';
 import type { AccessTokenVerifier, SessionChecker } from './verify.js';
@@ -49,8 +49,13 @@ export interface TokenServiceOptions {
   touchInterval?: Duration;
   /** Accepted clock skew when verifying access tokens. @default 0 */
   clockTolerance?: Duration;
-  /** scrypt cost for new password hashes. @default N=32768, r=8, p=3 */
+  /** scrypt cost for new password hashes (and the decoy). @default N=32768, r=8, p=3 */
   passwordHashing?: PasswordHashing;
+  /**
+   * Hashes and checks passwords; login runs exactly one `verify` per attempt, for unknown
+   * users against a decoy hash. @default scryptHasher(passwordHashing)
+   */
+  passwordHasher?: PasswordHasher;
   /** @default 8 */
   minPasswordLength?: number;
 }

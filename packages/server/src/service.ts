@@ -5,7 +5,7 @@ import { parseDuration } from './duration.js';
 import { BearerError, ConfigError, OAuthError } from './errors.js';
 import { type KeyRing, loadKeyRing, parseServerSecret } from './keys.js';
 import { resolveLifetimes } from './lifetimes.js';
-import { defaultPasswordHashing, hashPassword, verifyPassword } from './password.js';
+import { scryptHasher } from './password.js';
 import {
   decodeRefreshToken,
   encodeRefreshToken,
@@ -59,7 +59,7 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
   const sliding = options.sliding ?? false;
   const checkSession = sliding || (options.checkSession ?? false);
   const touchIntervalMs = parseDuration(options.touchInterval ?? '5s', 'touch interval');
-  const hashing = options.passwordHashing ?? defaultPasswordHashing;
+  const hasher = options.passwordHasher ?? scryptHasher(options.passwordHashing);
   const minPasswordLength = options.minPasswordLength ?? 8;
   const keys: KeyRing = await loadKeyRing({
     store,
@@ -67,7 +67,7 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
     ...(options.signingKey !== undefined ? { signingKey: options.signingKey } : {}),
   });
   // A hash to check unknown users' passwords against, so they cost the same as known ones.
-  const decoyHash = await hashPassword(randomBytes(16).toString('base64url'), hashing);
+  const decoyHash = await hasher.hash(randomBytes(16).toString('base64url'));
   // Sliding sessions: when this instance last wrote each session's idle deadline.
   const touched = new Map<string, number>();
 
@@ -197,7 +197,7 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
       }
       const user = await store.findUserByName(username);
       // Unknown users cost one scrypt too, and get the same answer as a wrong password.
-      const matches = await verifyPassword(input.password, user?.passwordHash ?? decoyHash);
+      const matches = await hasher.verify(input.password, user?.passwordHash ?? decoyHash);
       if (!user || !matches) {
         await audit(store, context, {
           outcome: 'rejected',
@@ -368,7 +368,7 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
       add: (username, password, opts = {}) =>
         addUser(store, username, password, {
           ...opts,
-          passwordHashing: hashing,
+          passwordHasher: hasher,
           minPasswordLength,
           now: clock.now(),
         }),

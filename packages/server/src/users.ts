@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConfigError } from './errors.js';
-import { defaultPasswordHashing, hashPassword, type PasswordHashing } from './password.js';
+import { type PasswordHasher, type PasswordHashing, scryptHasher } from './password.js';
 import type { Store } from './store/store.js';
 import { hasUnstorableCharacters } from './text.js';
 
@@ -21,8 +21,10 @@ export function normalizeUsername(username: string): string | null {
 export interface AddUserOptions {
   /** Scopes written into this user's access tokens. */
   scopes?: string[];
-  /** @default N=32768, r=8, p=3 */
+  /** scrypt cost, when no `passwordHasher` is given. @default N=32768, r=8, p=3 */
   passwordHashing?: PasswordHashing;
+  /** @default scryptHasher(passwordHashing) */
+  passwordHasher?: PasswordHasher;
   /** @default 8 */
   minPasswordLength?: number;
   /** Creation time in epoch ms. @default Date.now() */
@@ -51,7 +53,9 @@ export async function addUser(
   const inserted = await store.insertUser({
     id,
     username: name,
-    passwordHash: await hashPassword(password, options.passwordHashing ?? defaultPasswordHashing),
+    passwordHash: await (options.passwordHasher ?? scryptHasher(options.passwordHashing)).hash(
+      password,
+    ),
     scopes,
     createdAt: options.now ?? Date.now(),
   });
