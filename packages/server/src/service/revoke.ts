@@ -1,0 +1,43 @@
+import { BearerError } from '../errors.js';
+import { decodeRefreshToken } from '../refresh-token.js';
+import type { RequestContext } from '../service-types.js';
+import type { AccessTokenVerifier } from '../verify.js';
+import { familyFacts } from './audit-writer.js';
+import type { ServiceContext } from './context.js';
+
+/** RFC 7009 revocation: revokes the family of a refresh or access token; unknown tokens are
+ * ignored. */
+export type Revoke = (token: string, context?: RequestContext) => Promise<void>;
+
+export function createRevoke(ctx: ServiceContext, accessVerifier: AccessTokenVerifier): Revoke {
+  const { store, settings, tokens, audit } = ctx;
+
+  const familyOf = async (token: string): Promise<string | undefined> => {
+    const parts = decodeRefreshToken(token);
+    if (parts) return (await tokens.authenticate(store, parts))?.id;
+    if (token.split('.').length !== 3) return undefined;
+    try {
+      return (await accessVerifier.verifyAccessToken(token)).sid;
+    } catch (error) {
+      if (!(error instanceof BearerError)) throw error;
+      return undefined;
+    }
+  };
+
+  return async (token, context = {}) => {
+    const id = await familyOf(token);
+    if (!id) return;
+    const parts = decodeRefreshToken(token);
+    await store.transaction(async (tx) => {
+      const now = settings.clock.now();
+      const changed = await tx.revokeFamily(id, now, 'revoked');
+      const family = await tx.getFamily(id);
+      if (!family) throw new Error('token family disappeared during revocation');
+      await audit.write(tx, context, {
+        outcome: 'revoke',
+        ...familyFacts(family, parts?.generation ?? family.generation),
+        detail: changed ? null : 'already_revoked',
+      });
+    });
+  };
+}

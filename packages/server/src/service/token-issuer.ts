@@ -1,0 +1,67 @@
+import { signAccessToken } from '../access-token.js';
+import type { KeyRing } from '../keys.js';
+import {
+  encodeRefreshToken,
+  macEquals,
+  type RefreshTokenParts,
+  refreshMacRoot,
+  refreshTokenMac,
+} from '../refresh-token.js';
+import type { TokenResponse } from '../service-types.js';
+import type { FamilyRecord } from '../store/records.js';
+import type { StoreOperations } from '../store/store.js';
+
+/** Mints token responses for families and authenticates presented refresh tokens. */
+export interface TokenIssuer {
+  /** The token response for `family` at its current generation. */
+  issue(family: FamilyRecord, now: number): Promise<TokenResponse>;
+  /** The MAC a genuine refresh token of `family` at `generation` carries. */
+  macFor(family: FamilyRecord, generation: number): Buffer;
+  /** Loads the family a refresh token names, if its MAC is genuine. */
+  authenticate(tx: StoreOperations, parts: RefreshTokenParts): Promise<FamilyRecord | undefined>;
+}
+
+export function createTokenIssuer(input: {
+  keys: KeyRing;
+  secret: Uint8Array;
+  issuer: string;
+  audience: string;
+}): TokenIssuer {
+  const { keys, issuer, audience } = input;
+  const macRoot = refreshMacRoot(input.secret);
+  const macFor = (family: FamilyRecord, generation: number) =>
+    refreshTokenMac(macRoot, family.id, family.secret, generation);
+  return {
+    macFor,
+    async issue(family, now) {
+      const access = await signAccessToken(keys.signingKey, {
+        issuer,
+        audience,
+        subject: family.userId,
+        sessionId: family.id,
+        clientType: family.clientType,
+        scope: family.scope,
+        issuedAtMs: now,
+        // An access token never outlives its session's absolute deadline.
+        expiresAtMs: Math.min(now + family.accessTtlMs, family.absoluteExpiresAt),
+      });
+      const refresh = encodeRefreshToken({
+        familyId: family.id,
+        generation: family.generation,
+        mac: macFor(family, family.generation),
+      });
+      return {
+        access_token: access.token,
+        token_type: 'Bearer',
+        expires_in: access.expiresIn,
+        refresh_token: refresh,
+        ...(family.scope ? { scope: family.scope } : {}),
+      };
+    },
+    async authenticate(tx, parts) {
+      const family = await tx.getFamily(parts.familyId);
+      if (!family) return undefined;
+      return macEquals(macFor(family, parts.generation), parts.mac) ? family : undefined;
+    },
+  };
+}
