@@ -144,12 +144,20 @@ export function createAccessTokenVerifier(
   const tolerance = Math.floor(parseDuration(options.clockTolerance ?? 0, 'clockTolerance') / 1000);
   const realm = options.realm ?? 'tokenkeeper';
   const keys = options.keys;
-  const getKey: JWTVerifyGetKey =
+  const lookUp: JWTVerifyGetKey =
     typeof keys === 'function'
       ? keys
       : keys instanceof URL
         ? createRemoteJWKSet(keys)
         : createLocalJWKSet(keys);
+  // Every token we sign names its key. Without this, a key set of one key would verify a
+  // token that names none (jose picks the only candidate).
+  const getKey: JWTVerifyGetKey = (header, token) => {
+    if (typeof header.kid !== 'string' || header.kid.length === 0) {
+      throw invalid('access token names no key (kid)');
+    }
+    return lookUp(header, token);
+  };
 
   const verifyAccessToken = async (token: string): Promise<AccessTokenClaims> => {
     if (token.length === 0 || token.length > maxTokenLength)
@@ -166,13 +174,19 @@ export function createAccessTokenVerifier(
         clockTolerance: tolerance,
       }));
     } catch (error) {
-      // Only jose's verdicts about the token are refusals; anything else (a failed JWKS
-      // fetch, a bug) is a server fault and propagates.
+      // Only our own refusals and jose's verdicts about the token are refusals; anything else
+      // (a failed JWKS fetch, a bug) is a server fault and propagates.
+      if (error instanceof BearerError) throw error;
       if (error instanceof errors.JWTExpired) throw invalid('access token expired');
       if (error instanceof errors.JOSEError && !(error instanceof errors.JWKSTimeout)) {
         throw invalid('access token is invalid');
       }
       throw error;
+    }
+    // jose checks iat only against a maxTokenAge; a token from the future is not one we issued
+    // (or was signed by a clock that is wrong): refuse it beyond the tolerance.
+    if ((payload.iat as number) > Math.floor(clock.now() / 1000) + tolerance) {
+      throw invalid('access token issued in the future');
     }
     const claims = checkClaims(payload);
     if (options.session) {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type AuthVariables,
   BearerError,
+  createAccessTokenVerifier,
   createManualClock,
   createTokenService,
   generateSigningJwk,
@@ -109,16 +110,60 @@ describe('requireAuth refuses (RFC 8725)', () => {
     const pem = await exportSPKI(
       (await importJWK({ ...publicJwk, alg: 'ES256' }, 'ES256')) as CryptoKey,
     );
-    await expectRefused(await forge({}, { alg: 'HS256' }, new TextEncoder().encode(pem)));
+    const pemBytes = new TextEncoder().encode(pem);
+    await expectRefused(await forge({}, { alg: 'HS256' }, pemBytes));
     const jwkBytes = new TextEncoder().encode(JSON.stringify(publicJwk));
     await expectRefused(await forge({}, { alg: 'HS256' }, jwkBytes));
+    // The JWKS above already drops keys whose alg is not HS256, so that alone proves nothing
+    // about the verifier. Here the key resolver is naive: it hands the public key's bytes to
+    // any header, which is a valid HMAC key. Only the verifier's own algorithm pin stops it.
+    const naive = createAccessTokenVerifier({
+      issuer,
+      audience,
+      clock,
+      keys: async () => pemBytes,
+    });
+    const confused = await forge({}, { alg: 'HS256' }, pemBytes);
+    await expect(naive.verifyAccessToken(confused)).rejects.toMatchObject({
+      code: 'invalid_token',
+    });
+    // The same resolver with a genuine ES256 public key does verify (so the refusal above is
+    // about the algorithm, not a broken verifier).
+    const publicKey = await importJWK({ ...publicJwk, alg: 'ES256' }, 'ES256');
+    const honest = createAccessTokenVerifier({
+      issuer,
+      audience,
+      clock,
+      keys: async () => publicKey,
+    });
+    await expect(honest.verifyAccessToken(await forge())).resolves.toMatchObject({ sub: 'user-1' });
   });
 
-  it('an unknown kid, and a known kid over a foreign key', async () => {
+  it('an unknown kid, a known kid over a foreign key, and no kid at all', async () => {
     const { privateKey } = await generateKeyPair('ES256');
     await expectRefused(await forge({}, { kid: 'unknown-kid' }, privateKey));
     await expectRefused(await forge({}, {}, privateKey));
     await expectRefused(await forge({}, { kid: undefined }, privateKey));
+    // Signed with the right key but without a kid: jose would pick the only key in the set.
+    await expectRefused(await forge({}, { kid: undefined }));
+  });
+
+  it('a token issued in the future (iat beyond the clock tolerance)', async () => {
+    const now = Math.floor(clock.now() / 1000);
+    await expectRefused(await forge({ iat: now + 1, exp: now + 600 }));
+    await expectRefused(await forge({ iat: now + 3600, exp: now + 7200 }));
+    expect((await call(await forge({ iat: now, exp: now + 600 }))).status).toBe(200);
+    const tolerant = createAccessTokenVerifier({
+      issuer,
+      audience,
+      clock,
+      clockTolerance: '30s',
+      keys: service.jwks(),
+    });
+    await expect(tolerant.verifyAccessToken(await forge({ iat: now + 30 }))).resolves.toBeTruthy();
+    await expect(tolerant.verifyAccessToken(await forge({ iat: now + 31 }))).rejects.toMatchObject({
+      code: 'invalid_token',
+    });
   });
 
   it('a wrong iss, aud or typ', async () => {
