@@ -55,6 +55,9 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
   });
   // Introspection always asks the session, and never extends it.
   const introspectionVerifier = createAccessTokenVerifier({ ...verifierBase, session: sessions });
+  // Revocation needs only the token's own word for its family: asking the session would extend
+  // a sliding one, and refuse (so ignore) a family that is already revoked or gone.
+  const revocationVerifier = createAccessTokenVerifier(verifierBase);
   const { lifetimes, reuseGraceMs, sliding, checkSession, touchIntervalMs } = settings;
 
   return {
@@ -64,7 +67,7 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
     settings: { lifetimes, reuseGraceMs, sliding, checkSession, touchIntervalMs },
     login: await createLogin(ctx),
     refresh: createRefresh(ctx),
-    revoke: createRevoke(ctx, accessVerifier),
+    revoke: createRevoke(ctx, revocationVerifier),
     introspect: createIntrospect(ctx, introspectionVerifier),
     verifyAccessToken: (token) => accessVerifier.verifyAccessToken(token),
     verifier: accessVerifier,

@@ -9,6 +9,7 @@ import type { ServiceContext } from './context.js';
  * ignored. */
 export type Revoke = (token: string, context?: RequestContext) => Promise<void>;
 
+/** `accessVerifier` checks signature and claims only: no session look-up, no sliding touch. */
 export function createRevoke(ctx: ServiceContext, accessVerifier: AccessTokenVerifier): Revoke {
   const { store, settings, tokens, audit } = ctx;
 
@@ -32,7 +33,8 @@ export function createRevoke(ctx: ServiceContext, accessVerifier: AccessTokenVer
       const now = settings.clock.now();
       const changed = await tx.revokeFamily(id, now, 'revoked');
       const family = await tx.getFamily(id);
-      if (!family) throw new Error('token family disappeared during revocation');
+      // Deleted (its user was removed): nothing left to revoke, and RFC 7009 answers 200.
+      if (!family) return;
       await audit.write(tx, context, {
         outcome: 'revoke',
         ...familyFacts(family, parts?.generation ?? family.generation),
