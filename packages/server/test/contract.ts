@@ -243,7 +243,32 @@ export function defineStoreContract(open: () => Promise<Store>): void {
       await rejectsGrant(service.refresh(tampered, context));
       expect((await family(g1.refresh_token)).revokedAt).toBeNull();
       await expect(service.refresh(g2.refresh_token, context)).resolves.toBeTruthy();
-      expect(await outcomes(g1.refresh_token)).toEqual(['login', 'rotate', 'rotate']);
+      expect(await outcomes(g1.refresh_token)).toEqual([
+        'login',
+        'rotate',
+        'rejected',
+        'rejected',
+        'rotate',
+      ]);
+      // The refusals name the family they aimed at (the presented generation, whose user):
+      // one went through the settling read, one through the rolled-back rotation.
+      const row = await family(g1.refresh_token);
+      const rejected = (await store.listAudit({ familyId: row.id }))
+        .filter((r) => r.outcome === 'rejected')
+        .reverse();
+      expect(rejected.map((r) => [r.generation, r.userId, r.clientType, r.detail])).toEqual([
+        [1, row.userId, 'web', 'invalid_mac'],
+        [2, row.userId, 'web', 'invalid_mac'],
+      ]);
+      // A token of a family that does not exist has no family to name.
+      const unknown = [parts[0], 'AAAAAAAAAAAAAAAAAAAAAA', '1', `${'A'.repeat(42)}A`].join('.');
+      await rejectsGrant(service.refresh(unknown, { ...context, requestId: 'r-unknown' }));
+      const [last] = await store.listAudit({ limit: 1 });
+      expect(last).toMatchObject({
+        requestId: 'r-unknown',
+        familyId: null,
+        detail: 'unknown_token',
+      });
     });
 
     it('never extends the absolute lifetime by rotation; extends the idle one', async () => {

@@ -1,6 +1,8 @@
 import { OAuthError } from '../errors.js';
-import { decodeRefreshToken, macEquals, type RefreshTokenParts } from '../refresh-token.js';
+import { decodeRefreshToken, type RefreshTokenParts } from '../refresh-token.js';
 import type { RequestContext, TokenResponse } from '../service-types.js';
+import type { FamilyRecord } from '../store/records.js';
+import { familyFacts } from './audit-writer.js';
 import type { ServiceContext } from './context.js';
 import { type RefreshOutcome, settleRefresh } from './settle-refresh.js';
 
@@ -9,7 +11,11 @@ import { type RefreshOutcome, settleRefresh } from './settle-refresh.js';
 export type Refresh = (refreshToken: string, context?: RequestContext) => Promise<TokenResponse>;
 
 /** Thrown inside the rotation transaction to undo a rotation whose MAC was wrong. */
-class ForgedToken extends Error {}
+class ForgedToken extends Error {
+  constructor(readonly family: FamilyRecord) {
+    super('refresh token MAC mismatch');
+  }
+}
 
 const fail = (description: string): RefreshOutcome => ({ ok: false, description });
 
@@ -43,9 +49,7 @@ export function createRefresh(ctx: ServiceContext): Refresh {
         requestId: context.requestId ?? null,
       });
       if (moved) {
-        if (!macEquals(tokens.macFor(moved, parts.generation), parts.mac)) {
-          throw new ForgedToken();
-        }
+        if (!tokens.isGenuine(moved, parts)) throw new ForgedToken(moved);
         return { ok: true, response: await tokens.issue(moved, now) };
       }
       return settleRefresh(ctx, tx, parts, context, {
@@ -64,8 +68,13 @@ export function createRefresh(ctx: ServiceContext): Refresh {
     try {
       outcome = await attempt(parts, context, startedAt);
     } catch (error) {
-      if (!(error instanceof ForgedToken)) throw error;
-      await audit.write(store, context, { outcome: 'rejected', detail: 'unknown_token' });
+      if (!(error instanceof ForgedToken) || !parts) throw error;
+      // The rotation rolled back; the refusal is recorded against the family it aimed at.
+      await audit.write(store, context, {
+        outcome: 'rejected',
+        ...familyFacts(error.family, parts.generation),
+        detail: 'invalid_mac',
+      });
       outcome = fail('refresh token is invalid');
     }
     // Thrown after COMMIT: a reuse revocation and its audit row stay although this fails.

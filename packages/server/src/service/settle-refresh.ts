@@ -26,13 +26,18 @@ export async function settleRefresh(
 ): Promise<RefreshOutcome> {
   const { settings, tokens, audit } = ctx;
   const { now } = presented;
-  const family = await tokens.authenticate(tx, parts);
+  const family = await tx.getFamily(parts.familyId);
   if (!family) {
     await audit.write(tx, context, { outcome: 'rejected', detail: 'unknown_token' });
     return fail('refresh token is invalid');
   }
-  const decision = decideRefresh(family, presented, settings.reuseGraceMs);
   const facts = familyFacts(family, parts.generation);
+  if (!tokens.isGenuine(family, parts)) {
+    // Not reuse: a wrong MAC changes nothing, so a forged token cannot revoke a session.
+    await audit.write(tx, context, { outcome: 'rejected', ...facts, detail: 'invalid_mac' });
+    return fail('refresh token is invalid');
+  }
+  const decision = decideRefresh(family, presented, settings.reuseGraceMs);
   switch (decision.kind) {
     case 'rotate':
       // rotateCurrent refused a family that this later read (same transaction, READ

@@ -15,8 +15,8 @@ import type { StoreOperations } from '../store/store.js';
 export interface TokenIssuer {
   /** The token response for `family` at its current generation. */
   issue(family: FamilyRecord, now: number): Promise<TokenResponse>;
-  /** The MAC a genuine refresh token of `family` at `generation` carries. */
-  macFor(family: FamilyRecord, generation: number): Buffer;
+  /** True when `parts` carry the genuine MAC of `family` at their generation (constant time). */
+  isGenuine(family: FamilyRecord, parts: RefreshTokenParts): boolean;
   /** Loads the family a refresh token names, if its MAC is genuine. */
   authenticate(tx: StoreOperations, parts: RefreshTokenParts): Promise<FamilyRecord | undefined>;
 }
@@ -31,8 +31,10 @@ export function createTokenIssuer(input: {
   const macRoot = refreshMacRoot(input.secret);
   const macFor = (family: FamilyRecord, generation: number) =>
     refreshTokenMac(macRoot, family.id, family.secret, generation);
+  const isGenuine = (family: FamilyRecord, parts: RefreshTokenParts) =>
+    family.id === parts.familyId && macEquals(macFor(family, parts.generation), parts.mac);
   return {
-    macFor,
+    isGenuine,
     async issue(family, now) {
       const access = await signAccessToken(keys.signingKey, {
         issuer,
@@ -60,8 +62,7 @@ export function createTokenIssuer(input: {
     },
     async authenticate(tx, parts) {
       const family = await tx.getFamily(parts.familyId);
-      if (!family) return undefined;
-      return macEquals(macFor(family, parts.generation), parts.mac) ? family : undefined;
+      return family && isGenuine(family, parts) ? family : undefined;
     },
   };
 }

@@ -59,7 +59,8 @@ export interface AuditEntry {
   readonly requestId?: string | null;
   /**
    * A short machine-readable reason, e.g. `invalid_credentials`, `family_revoked`, `lost_race`
-   * (a `rejected` refresh that began before a concurrent rotation committed, at grace 0).
+   * (a `rejected` refresh that began before a concurrent rotation committed, at grace 0),
+   * `invalid_mac` (a refresh token of an existing family with a wrong MAC), `unknown_token`.
    */
   readonly detail?: string | null;
 }
