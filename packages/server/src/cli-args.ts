@@ -5,6 +5,7 @@ import type { IntrospectionClient } from './http.js';
 import type { LifetimeOptions } from './lifetimes.js';
 import type { ClientType } from './store/records.js';
 import { isSessionId } from './verify.js';
+import { isWildcardHost } from './wildcard-host.js';
 
 /** A command line that cannot be run; the message says what to change. */
 export class UsageError extends Error {
@@ -59,7 +60,7 @@ Store (every command):
 serve:
   --host HOST           default 127.0.0.1
   --port PORT           default 8787 (0 picks a free port)
-  --issuer URL          default http://HOST:PORT
+  --issuer URL          default http://HOST:PORT (required with --host 0.0.0.0 or ::)
   --audience AUD        default tokenkeeper
   --access-ttl D        access-token lifetime, both client types (defaults: web 15m, mobile 60m)
   --idle-timeout D      idle session lifetime (defaults: web 7d, mobile 90d)
@@ -211,10 +212,16 @@ function serveCommand(values: Values, env: Record<string, string | undefined>): 
   if (issuer !== undefined && !/^https?:\/\/[^\s?#]+$/.test(issuer)) {
     throw new UsageError('--issuer must be an http(s) URL without query or fragment');
   }
+  const host = (values.host as string | undefined) ?? '127.0.0.1';
+  if (!issuer && isWildcardHost(host)) {
+    throw new UsageError(
+      `--host ${host || "''"} listens on every interface: also pass --issuer with the URL clients and resource servers use (e.g. --issuer https://auth.example.com)`,
+    );
+  }
   return {
     kind: 'serve',
     store: storeChoice(values, env),
-    host: (values.host as string | undefined) ?? '127.0.0.1',
+    host,
     port: integer(values, 'port', 0, 65535, 8787),
     ...(issuer ? { issuer } : {}),
     ...(values.audience ? { audience: values.audience as string } : {}),

@@ -24,6 +24,7 @@ export type TokenServerErrorCode =
   | 'not_found'
   | 'method_not_allowed'
   | 'server_error'
+  | 'temporarily_unavailable'
   | 'invalid_config';
 
 const defaultStatus: Record<TokenServerErrorCode, number> = {
@@ -38,6 +39,7 @@ const defaultStatus: Record<TokenServerErrorCode, number> = {
   not_found: 404,
   method_not_allowed: 405,
   server_error: 500,
+  temporarily_unavailable: 503,
   invalid_config: 500,
 };
 

@@ -1,20 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
-import { ConfigError } from './errors.js';
+import { ConfigError, TokenServerError } from './errors.js';
 import { createTokenServer, type TokenServer, type TokenServerOptions } from './http.js';
 import { makePrivateDirectory } from './store/data-dir.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
+import { isWildcardHost } from './wildcard-host.js';
 
 /** Options of {@link serve}. Store choice: `store`, else `databaseUrl`, else `dataDir`, else memory. */
 export interface ServeOptions extends Partial<Omit<TokenServerOptions, 'store' | 'ownsStore'>> {
   /** @default 0 (any free port) */
   port?: number;
-  /** @default '127.0.0.1' */
+  /** @default '127.0.0.1'. A wildcard (0.0.0.0, ::) needs an explicit `issuer`. */
   host?: string;
   /** An open store; the caller keeps ownership and closes it. */
   store?: Store;
@@ -45,6 +46,8 @@ export interface RunningTokenServer {
   close(): Promise<void>;
 }
 
+const starting = new TokenServerError('temporarily_unavailable', 'the server is starting');
+
 /** Reads `<dataDir>/server-secret`, creating it on first use. */
 export function dataDirSecret(dataDir: string): string {
   const file = join(dataDir, 'server-secret');
@@ -64,6 +67,13 @@ export function dataDirSecret(dataDir: string): string {
  */
 export async function serve(options: ServeOptions = {}): Promise<RunningTokenServer> {
   const host = options.host ?? '127.0.0.1';
+  if (options.issuer === undefined && isWildcardHost(host)) {
+    // http://0.0.0.0:PORT is no address a client or resource server can use, and the issuer
+    // is baked into every token and into the RFC 8414 metadata.
+    throw new ConfigError(
+      `listening on ${host} (every interface) needs an explicit issuer: the URL clients and resource servers reach this server at (issuer option, or --issuer)`,
+    );
+  }
   let secret = options.secret;
   if (secret === undefined && !options.store) {
     if (options.databaseUrl) {
@@ -73,7 +83,18 @@ export async function serve(options: ServeOptions = {}): Promise<RunningTokenSer
     }
     if (options.dataDir) secret = dataDirSecret(options.dataDir);
   }
-  const http = createServer();
+  // Listening comes first (port 0 is only known then, and the default issuer is built from
+  // it), so the handler is there from the start: 503 until the token server is ready.
+  let ready: RequestListener | undefined;
+  const http = createServer((request, response) => {
+    if (ready) return ready(request, response);
+    response.writeHead(503, {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      'retry-after': '1',
+    });
+    response.end(JSON.stringify(starting.toJSON()));
+  });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(options.port ?? 0, host, () => {
@@ -115,7 +136,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningTokenSer
     await closeHttp();
     throw error;
   }
-  http.on('request', getRequestListener(tokenServer.app.fetch));
+  ready = getRequestListener(tokenServer.app.fetch);
   let closing: Promise<void> | undefined;
   return {
     url,
