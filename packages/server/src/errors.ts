@@ -5,14 +5,14 @@
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
  */
 
-/** RFC 6749 §5.2 error codes that the token, revocation and introspection endpoints answer. */
+/** The RFC 6749 §5.2 error codes that the token, revocation and introspection endpoints answer
+ * (the server has no client registrations or scope requests, so never `unauthorized_client`
+ * or `invalid_scope`). */
 export type OAuthErrorCode =
   | 'invalid_request'
   | 'invalid_client'
   | 'invalid_grant'
-  | 'unauthorized_client'
-  | 'unsupported_grant_type'
-  | 'invalid_scope';
+  | 'unsupported_grant_type';
 
 /** RFC 6750 §3.1 error codes for a resource server. */
 export type BearerErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
@@ -31,9 +31,7 @@ const defaultStatus: Record<TokenServerErrorCode, number> = {
   invalid_request: 400,
   invalid_client: 401,
   invalid_grant: 400,
-  unauthorized_client: 400,
   unsupported_grant_type: 400,
-  invalid_scope: 400,
   invalid_token: 401,
   insufficient_scope: 403,
   not_found: 404,

@@ -218,6 +218,11 @@ describe('POST /oauth/token', () => {
     expect(await big.json()).toMatchObject({ error: 'invalid_request' });
     const get = await fetch(`${url}/oauth/token`);
     expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
+    expect(await get.json()).toEqual({
+      error: 'method_not_allowed',
+      error_description: 'use POST',
+    });
     const missing = await fetch(`${url}/nope`);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ error: 'not_found' });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Hono } from 'hono';
-import { isTokenServerError } from '../errors.js';
+import { isTokenServerError, TokenServerError } from '../errors.js';
 import { describeError, type Logger } from '../logger.js';
 import type { ServerEnv } from './env.js';
 import { errorResponse, json } from './responses.js';
@@ -8,20 +8,20 @@ import { errorResponse, json } from './responses.js';
 const postOnly = ['/auth/login', '/oauth/token', '/oauth/revoke', '/oauth/introspect'];
 const getOnly = ['/.well-known/jwks.json', '/.well-known/oauth-authorization-server'];
 
+const usePost = new TokenServerError('method_not_allowed', 'use POST');
+const useGet = new TokenServerError('method_not_allowed', 'use GET');
+const notFound = new TokenServerError('not_found', 'no such endpoint');
+
 /** 405 for a wrong method on a known path, 404 JSON elsewhere, and the error handler. */
 export function addFallbacks(app: Hono<ServerEnv>, logger: Logger): void {
   for (const path of postOnly) {
-    app.all(path, () =>
-      json(405, { error: 'invalid_request', error_description: 'use POST' }, { allow: 'POST' }),
-    );
+    app.all(path, () => json(405, usePost.toJSON(), { allow: 'POST' }));
   }
   for (const path of getOnly) {
-    app.all(path, () =>
-      json(405, { error: 'invalid_request', error_description: 'use GET' }, { allow: 'GET, HEAD' }),
-    );
+    app.all(path, () => json(405, useGet.toJSON(), { allow: 'GET, HEAD' }));
   }
 
-  app.notFound(() => json(404, { error: 'not_found', error_description: 'no such endpoint' }));
+  app.notFound(() => errorResponse(notFound));
 
   app.onError((error, c) => {
     if (isTokenServerError(error) && error.status < 500) return errorResponse(error);
@@ -33,13 +33,10 @@ export function addFallbacks(app: Hono<ServerEnv>, logger: Logger): void {
       path: c.req.path,
       error: describeError(error),
     });
+    const answer = new TokenServerError('server_error', `internal error; request id ${requestId}`);
     return json(
-      500,
-      {
-        error: 'server_error',
-        error_description: `internal error; request id ${requestId}`,
-        request_id: requestId,
-      },
+      answer.status,
+      { ...answer.toJSON(), request_id: requestId },
       { 'x-request-id': requestId },
     );
   });

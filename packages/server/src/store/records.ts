@@ -1,8 +1,6 @@
 /** Client types with their own lifetimes. */
 export type ClientType = 'web' | 'mobile';
 
-export const clientTypes: readonly ClientType[] = ['web', 'mobile'];
-
 /** A user who can log in. */
 export interface UserRecord {
   readonly id: string;
