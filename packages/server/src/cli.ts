@@ -41,7 +41,7 @@ function auditLine(row: AuditRecord): string {
     String(row.id).padStart(6),
     new Date(row.at).toISOString(),
     row.outcome.padEnd(13),
-    row.familyId ?? '-'.padEnd(36),
+    (row.familyId ?? '-').padEnd(36),
     `gen=${row.generation ?? '-'}`,
     row.clientType ?? '-',
     row.ip ?? '-',
