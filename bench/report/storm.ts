@@ -140,8 +140,10 @@ export function renderStorm(result: StormResult): string {
       `*ratio*: median storm latency over median valid-token latency. *peak heap/RSS Δ*: the ` +
       `client process's V8 heap and resident set, sampled every millisecond during the storm, ` +
       `peak minus the value just before (after a forced GC). The token server's reuse grace ` +
-      `(default 10 s) is what lets duplicate refreshes of one token succeed; with grace 0 any ` +
-      `second use of a rotated refresh token is reuse and revokes the session, as in seed 001.`,
+      `(default 10 s) is what lets duplicate refreshes of one token succeed. With grace 0 a ` +
+      `duplicate that was already at the server when the rotation happened lost a race and is ` +
+      `refused (\`invalid_grant\`, the session lives on); one that arrives after the rotation ` +
+      `is reuse and revokes the session, as in seed 001.`,
     '',
     '**How each contender is configured** (bench/peers/):',
     '',
@@ -177,7 +179,10 @@ export function renderStorm(result: StormResult): string {
       'the new token and rotates again, and every later duplicate of the first token is then ' +
       'two generations old: reuse, the session is revoked, and (for the naive interceptor, ' +
       'which clears its tokens on a failed refresh) every request still waiting fails. With ' +
-      'grace 0 every duplicate is reuse. Every contender has to send each request twice (the ' +
+      'grace 0 every duplicate fails: those in flight with the rotation as lost races, the ' +
+            'later ones as reuse, which revokes the session (the 401s, and so the refreshes, leave ' +
+      'the client over several milliseconds; in these runs some always reached the server ' +
+      'after the rotation). Every contender has to send each request twice (the ' +
       'refused attempt and the retry), so even one refresh leaves the storm latency near twice ' +
       'the valid-token latency once the servers are the bottleneck, as at N = 1,000, where the ' +
       'API checks 2,000 ES256 signatures on the two shared cores.',
