@@ -180,7 +180,7 @@ export function renderStorm(result: StormResult): string {
       'two generations old: reuse, the session is revoked, and (for the naive interceptor, ' +
       'which clears its tokens on a failed refresh) every request still waiting fails. With ' +
       'grace 0 every duplicate fails: those in flight with the rotation as lost races, the ' +
-            'later ones as reuse, which revokes the session (the 401s, and so the refreshes, leave ' +
+      'later ones as reuse, which revokes the session (the 401s, and so the refreshes, leave ' +
       'the client over several milliseconds; in these runs some always reached the server ' +
       'after the rotation). Every contender has to send each request twice (the ' +
       'refused attempt and the retry), so even one refresh leaves the storm latency near twice ' +
