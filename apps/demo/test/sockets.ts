@@ -36,7 +36,7 @@ export function openLiveSockets(session: Session, wsUrl: string, clock: VirtualC
 
   const raw = createAuthWebSocket(session, {
     url: `${wsUrl}/ws`,
-    WebSocket: WebSocket as never,
+    WebSocket,
     clock,
   });
   raw.on((event) => {

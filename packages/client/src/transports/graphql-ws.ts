@@ -14,6 +14,7 @@ import { fingerprint } from '../redact.js';
 import type { Session } from '../session.js';
 import {
   createRefusalGuard,
+  keepProcessAlive,
   REAUTHENTICATE_CLOSE_CODE,
   reconnectDelay,
   SESSION_ENDED_CLOSE_CODE,
@@ -141,12 +142,14 @@ export function graphqlWsAuth(session: Session, options: GraphqlWsAuthOptions = 
       // A network drop, or a token refused again right after its refresh: back off (dispose()
       // cuts the wait short, so client.dispose() need not wait it out).
       await new Promise<void>((resolve) => {
-        const handle = clock.setTimeout(
-          () => {
-            waking.delete(wake);
-            resolve();
-          },
-          reconnectDelay(retries + 1, random),
+        const handle = keepProcessAlive(
+          clock.setTimeout(
+            () => {
+              waking.delete(wake);
+              resolve();
+            },
+            reconnectDelay(retries + 1, random),
+          ),
         );
         const wake = () => {
           clock.clearTimeout(handle);

@@ -16,6 +16,18 @@ export const REAUTHENTICATE_CLOSE_CODE = 4205;
 /** Close code an adapter uses when the session has ended. */
 export const SESSION_ENDED_CLOSE_CODE = 4001;
 
+/**
+ * Marks a reconnection timer as work that keeps a Node process alive. The session's own timers
+ * are unref'd (a pending refresh must not keep a finished script running), but a socket waiting
+ * to reconnect is an open connection in all but name: a process whose only work is that socket
+ * would otherwise exit in the middle of its backoff. Browsers, React Native and virtual clocks
+ * have no `ref`, and nothing happens there.
+ */
+export function keepProcessAlive<T>(handle: T): T {
+  (handle as { ref?: () => unknown } | undefined)?.ref?.();
+  return handle;
+}
+
 /** Reconnection backoff: equal jitter, doubling from `base` up to `max`. */
 export function reconnectDelay(
   attempt: number,

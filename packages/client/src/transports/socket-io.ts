@@ -6,7 +6,7 @@ import { type Clock, systemClock } from '../clock.js';
 import { isRetryableError } from '../errors.js';
 import { fingerprint } from '../redact.js';
 import type { Session } from '../session.js';
-import { createRefusalGuard, reconnectDelay } from './socket-auth.js';
+import { createRefusalGuard, keepProcessAlive, reconnectDelay } from './socket-auth.js';
 
 export interface SocketIoAuthOptions {
   /** Builds the handshake `auth` payload. @default (token) => ({ token }) */
@@ -71,13 +71,15 @@ export function attachSocketIo(
   const reconnectLater = () => {
     if (detached || retryTimer !== undefined) return;
     attempts++;
-    retryTimer = clock.setTimeout(
-      () => {
-        retryTimer = undefined;
-        if (!detached && !socket.connected && session.getSnapshot().status === 'active')
-          socket.connect();
-      },
-      reconnectDelay(attempts, random),
+    retryTimer = keepProcessAlive(
+      clock.setTimeout(
+        () => {
+          retryTimer = undefined;
+          if (!detached && !socket.connected && session.getSnapshot().status === 'active')
+            socket.connect();
+        },
+        reconnectDelay(attempts, random),
+      ),
     );
   };
 

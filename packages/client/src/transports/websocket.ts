@@ -7,6 +7,7 @@ import { fingerprint } from '../redact.js';
 import type { Session } from '../session.js';
 import {
   createRefusalGuard,
+  keepProcessAlive,
   REAUTHENTICATE_CLOSE_CODE,
   reconnectDelay,
   SESSION_ENDED_CLOSE_CODE,
@@ -14,15 +15,22 @@ import {
   TOKEN_REFUSED_CLOSE_CODE,
 } from './socket-auth.js';
 
-/** The WebSocket surface used: the browser's `WebSocket` and `ws` both fit. */
+/**
+ * An event handler property. Declared through a method so that its parameter is checked
+ * bivariantly: the DOM's `(event: MessageEvent) => void` and ws's `(event: WebSocket.MessageEvent)
+ * => void` both fit, although each declares a richer event than the adapter reads.
+ */
+type Handler<E> = { bivariant(event: E): void }['bivariant'];
+
+/** The WebSocket surface used: the browser's `WebSocket` and `ws` both fit, without a cast. */
 export interface WebSocketLike {
   readonly readyState: number;
   send(data: string | ArrayBufferLike | ArrayBufferView | Blob): void;
   close(code?: number, reason?: string): void;
-  onopen: ((event: unknown) => void) | null;
-  onmessage: ((event: { data: unknown }) => void) | null;
-  onclose: ((event: { code: number; reason: string }) => void) | null;
-  onerror: ((event: unknown) => void) | null;
+  onopen: Handler<unknown> | null;
+  onmessage: Handler<{ data: unknown }> | null;
+  onclose: Handler<{ code: number; reason: string }> | null;
+  onerror: Handler<unknown> | null;
 }
 
 export type WebSocketConstructor = new (
@@ -147,10 +155,12 @@ export function createAuthWebSocket(
 
   function schedule(delay: number): void {
     state = 'reconnecting';
-    retryTimer = clock.setTimeout(() => {
-      retryTimer = undefined;
-      void connect();
-    }, delay);
+    retryTimer = keepProcessAlive(
+      clock.setTimeout(() => {
+        retryTimer = undefined;
+        void connect();
+      }, delay),
+    );
   }
 
   async function connect(): Promise<void> {

@@ -10,7 +10,7 @@ import { ConfigError, createSession, type Session } from 'tokenkeeper';
 import { graphqlWsAuth } from 'tokenkeeper/graphql-ws';
 import { attachSocketIo } from 'tokenkeeper/socket.io';
 import { createTokenEndpoint, createVirtualClock } from 'tokenkeeper/testing';
-import { createAuthWebSocket } from 'tokenkeeper/websocket';
+import { createAuthWebSocket, type WebSocketConstructor } from 'tokenkeeper/websocket';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 
@@ -211,6 +211,14 @@ describe('Socket.IO adapter', () => {
 });
 
 describe('WebSocket adapter', () => {
+  it('takes the WebSocket of ws and of browsers as they are, without a cast (checked by tsc)', () => {
+    const constructors: WebSocketConstructor[] = [WebSocket];
+    // Node 20 has no global WebSocket at run time; the point is that its DOM type fits.
+    const browser: typeof globalThis.WebSocket | undefined = globalThis.WebSocket;
+    if (browser) constructors.push(browser);
+    expect(constructors[0]).toBe(WebSocket);
+  });
+
   it('a token that cannot be a subprotocol ends the socket with a ConfigError instead of hanging', async () => {
     const clock = createVirtualClock();
     const session = createSession({ clock });
@@ -219,7 +227,7 @@ describe('WebSocket adapter', () => {
     const socket = createAuthWebSocket(session, {
       url: 'ws://127.0.0.1:1/ws',
       auth: 'protocol',
-      WebSocket: WebSocket as never,
+      WebSocket,
       clock,
     });
     const ended = new Promise((resolve) =>
