@@ -288,10 +288,12 @@ export function createSession(options: SessionOptions = {}): Session {
           : new StorageError('Reading the session failed', { cause });
       log('warn', 'stored session unreadable; starting signed out', { error });
       emit({ type: 'storageError', error });
-      // If signIn() already ran, the key now holds its fresh tokens: leave them.
       if (state.status !== 'loading') return;
+      // Signed out, but what could not be read stays where it is until the next sign-in
+      // replaces it: a wrong key may be a configuration mistake that gets corrected, and a
+      // keychain that is locked during a background launch opens later. Deleting would turn
+      // either into a lost session.
       dispatch({ type: 'restored', tokens: undefined, lastActivityAt: undefined });
-      store.write(undefined);
     },
   );
 

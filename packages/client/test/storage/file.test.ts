@@ -336,8 +336,12 @@ describe('fileStorage: unreadable data signs the session out, once, without a cr
       for (const secret of secrets) expect(mentions(reported, secret)).toBe(false);
       await expect(session.getAccessToken()).rejects.toMatchObject({ code: 'ERR_SIGNED_OUT' });
       expect(server.refreshCount).toBe(0);
-      // The session cleared what it could not read: the next start is clean.
-      expect(await fileStorage(file, { key: readKey ?? KEY }).get(SESSION_KEY)).toBeUndefined();
+      // What could not be read is left alone (the right key may come back) ...
+      expect(await rejection(storage.get(SESSION_KEY))).toBeInstanceOf(StorageError);
+      // ... until a sign-in replaces it.
+      await session.signIn({ access_token: 'at-after-tamper', expires_in: 600 });
+      const fresh = await fileStorage(file, { key: readKey ?? KEY }).get(SESSION_KEY);
+      expect(fresh).toContain('at-after-tamper');
       session.dispose();
     });
   }
