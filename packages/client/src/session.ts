@@ -265,6 +265,13 @@ export function createSession(options: SessionOptions = {}): Session {
   };
   const sources =
     options.lifecycle === undefined ? [] : ([] as LifecycleSource[]).concat(options.lifecycle);
+  for (const source of sources) {
+    if (typeof source !== 'function') {
+      throw new ConfigError(
+        'lifecycle must be a lifecycle source (a function, such as browserLifecycle()) or an array of them',
+      );
+    }
+  }
   const cleanups = sources.map((source) => source(controls));
   if (coordinator) {
     const stopListening = coordinator.subscribe((message) => {

@@ -1,8 +1,11 @@
 import type { LifecycleControls, LifecycleSource } from './types.js';
 
-/** Signals an app drives itself (Node, Electron, tests); one controller can feed many sessions. */
-export interface ManualLifecycle extends LifecycleControls {
-  /** Pass as the session's `lifecycle` option. */
+/**
+ * Signals an app drives itself (Node, Electron, tests); one controller can feed many sessions.
+ * It is itself a lifecycle source: pass it, or its `source`, as the session's `lifecycle`.
+ */
+export interface ManualLifecycle extends LifecycleControls, LifecycleSource {
+  /** The same source, by name: `createSession({ lifecycle: app.source })`. */
   readonly source: LifecycleSource;
 }
 
@@ -16,19 +19,20 @@ export interface ManualLifecycle extends LifecycleControls {
  */
 export function manualLifecycle(): ManualLifecycle {
   const attached = new Set<LifecycleControls>();
-  return {
-    source: (controls) => {
-      attached.add(controls);
-      return () => attached.delete(controls);
-    },
+  const source: LifecycleSource = (controls) => {
+    attached.add(controls);
+    return () => attached.delete(controls);
+  };
+  return Object.assign(source, {
+    source,
     pause: () => {
       for (const controls of attached) controls.pause();
     },
     resume: () => {
       for (const controls of attached) controls.resume();
     },
-    setOnline: (online) => {
+    setOnline: (online: boolean) => {
       for (const controls of attached) controls.setOnline(online);
     },
-  };
+  });
 }

@@ -1,4 +1,4 @@
-import { type LifecycleSource, OfflineError } from 'tokenkeeper';
+import { ConfigError, createSession, type LifecycleSource, OfflineError } from 'tokenkeeper';
 import { describe, expect, it } from 'vitest';
 import { browserLifecycle } from '../../src/lifecycle/browser.js';
 import { manualLifecycle } from '../../src/lifecycle/manual.js';
@@ -217,6 +217,24 @@ describe('platform signal details', () => {
     expect(session.getSnapshot().online).toBe(true);
     rn.setConnected(false, null);
     expect(session.getSnapshot().online).toBe(false);
+  });
+
+  it('manualLifecycle() is itself a source: passed as it is, or its source, sessions follow it', () => {
+    const app = manualLifecycle();
+    const { session: direct } = harness({ session: { lifecycle: app } });
+    const { session: named } = harness({ session: { lifecycle: [app.source] } });
+    app.pause();
+    expect([direct.getSnapshot().paused, named.getSnapshot().paused]).toEqual([true, true]);
+    app.setOnline(false);
+    expect([direct.getSnapshot().online, named.getSnapshot().online]).toEqual([false, false]);
+    app.resume();
+    expect(direct.getSnapshot().paused).toBe(false);
+  });
+
+  it('a lifecycle that is not a source is a ConfigError, not a TypeError later', () => {
+    const notASource = { pause() {}, resume() {} } as unknown as LifecycleSource;
+    expect(() => createSession({ lifecycle: notASource })).toThrow(ConfigError);
+    expect(() => createSession({ lifecycle: [notASource] })).toThrow(/lifecycle source/);
   });
 
   it('dispose() removes every platform listener', async () => {
