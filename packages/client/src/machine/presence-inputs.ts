@@ -1,4 +1,4 @@
-import { emit, inUse, pastRefreshPoint, restartIdle } from './rules.js';
+import { emit, pastRefreshPoint, restartIdle } from './rules.js';
 import type { State } from './state.js';
 import type { InputOf, StepContext } from './step.js';
 
@@ -62,7 +62,7 @@ export function onResume(ctx: StepContext, s: State): State {
 }
 
 export function onOnline(ctx: StepContext, s: State, input: InputOf<'online'>): State {
-  const { config, env, fx, now } = ctx;
+  const { config, fx, now } = ctx;
   if (input.online === s.online) return s;
   if (!input.online) {
     emit(fx, { type: 'offline' });
@@ -77,12 +77,15 @@ export function onOnline(ctx: StepContext, s: State, input: InputOf<'online'>): 
     online: true,
     refresh: told ? s.refresh : { ...s.refresh, failures: 0, retryAt: undefined },
   };
+  // Back from offline is like back from the background: a token past its refresh point is
+  // refreshed now, once, rather than by the next request. (A paused app waits for its resume.)
   if (
     next.status === 'active' &&
     next.tokens &&
+    config.canRefresh &&
+    !next.paused &&
     !next.refresh.wanted &&
-    pastRefreshPoint(config, next.tokens, now) &&
-    inUse(config, next, env)
+    pastRefreshPoint(config, next.tokens, now)
   ) {
     next = { ...next, refresh: { ...next.refresh, wanted: 'online' } };
   }

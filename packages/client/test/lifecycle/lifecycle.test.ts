@@ -125,6 +125,24 @@ for (const platform of platforms()) {
       expect(server.refreshCount).toBe(1);
     });
 
+    it('2b. back online with a token past its refresh point, no request meanwhile: one refresh', async () => {
+      const { clock, server, session, of } = harness({
+        session: { lifecycle: platform.sources() },
+      });
+      await session.signIn(server.login());
+      platform.offline();
+      await clock.advance(3 * HOUR);
+      expect(server.refreshCount).toBe(0);
+      platform.online();
+      await clock.flush();
+      expect(server.refreshCount).toBe(1);
+      expect(of('refreshed')[0]?.reason).toBe('online');
+      platform.offline();
+      platform.online(); // the token is fresh now: nothing is due
+      await clock.flush();
+      expect(server.refreshCount).toBe(1);
+    });
+
     it('3. a resume and a 401 storm at the same moment produce exactly one refresh', async () => {
       const { clock, server, session, api } = harness({
         session: { lifecycle: platform.sources() },
