@@ -133,7 +133,9 @@ export interface Session {
   /**
    * Resolves to an access token valid for at least `minValidity`, waiting for a refresh when one
    * is due or running. Rejects with `SignedOutError`, `SessionExpiredError`, or a retryable
-   * `RefreshFailedError` / `OfflineError`.
+   * `RefreshFailedError` / `OfflineError`. A read is taken to be for an API call: like
+   * `markActivity()`, it restarts a sliding session's idle countdown (the socket adapters'
+   * own reconnections do not).
    */
   getAccessToken(): Promise<string>;
   /**
@@ -142,7 +144,10 @@ export interface Session {
    * `getAccessToken`. Many concurrent calls cause at most one refresh.
    */
   handleUnauthorized(usedToken: string): Promise<string>;
-  /** Records use (an API call): resets a sliding session's idle countdown. */
+  /**
+   * Records use without reading the token (an API call that carries no token, a user action):
+   * restarts a sliding session's idle countdown. `getAccessToken()` does it too.
+   */
   markActivity(): void;
   /** Refreshes now (single-flight) and resolves to the new access token. */
   refresh(): Promise<string>;

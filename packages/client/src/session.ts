@@ -2,6 +2,8 @@
  * The runtime around the pure reducer: it turns calls, timers and platform signals into inputs,
  * performs the effects the reducer returns, and hands tokens to callers.
  */
+
+import { withBackgroundRead } from './background-token.js';
 import { MAX_TIMER_DELAY } from './clock.js';
 import { type Decision, decide } from './decide.js';
 import { ConfigError, OfflineError, StorageError, TokenkeeperError } from './errors.js';
@@ -214,6 +216,15 @@ export function createSession(options: SessionOptions = {}): Session {
     for (const waiter of ready) settle(waiter, decision);
   }
 
+  /** The token for a request: at once on the hot path, else after the refresh it waits for. */
+  function readToken(): Promise<string> {
+    if (disposed) return Promise.reject(disposedError());
+    const now = clock.now();
+    lastReadAt = now;
+    if (hot !== undefined && now < hot.until) return Promise.resolve(hot.token);
+    return acquire();
+  }
+
   function acquire(): Promise<string> {
     if (disposed) return Promise.reject(disposedError());
     if (dispatching) {
@@ -317,11 +328,9 @@ export function createSession(options: SessionOptions = {}): Session {
       await Promise.all([store.settled(), revoking]);
     },
     getAccessToken() {
-      if (disposed) return Promise.reject(disposedError());
-      const now = clock.now();
-      lastReadAt = now;
-      if (hot !== undefined && now < hot.until) return Promise.resolve(hot.token);
-      return acquire();
+      // A token read is for an API call about to go out: it restarts the idle countdown.
+      if (!disposed && config.tracksActivity) dispatch({ type: 'activity' });
+      return readToken();
     },
     handleUnauthorized(usedToken) {
       if (disposed) return Promise.reject(disposedError());
@@ -391,5 +400,5 @@ export function createSession(options: SessionOptions = {}): Session {
       watchers.clear();
     },
   };
-  return session;
+  return withBackgroundRead(session, readToken);
 }

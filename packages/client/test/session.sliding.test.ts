@@ -104,6 +104,20 @@ describe('sliding session with unknown expiry (behaviour 6, seed 002)', () => {
 });
 
 describe('what counts as activity for a sliding session', () => {
+  it('a token read (getAccessToken) is an API call: it restarts the countdown', async () => {
+    const { clock, server, session, of } = sliding();
+    await session.signIn(server.login());
+    for (let i = 0; i < 10; i++) {
+      await clock.advance(10 * MINUTE);
+      await session.getAccessToken();
+      expect(session.getSnapshot().idleDeadline).toBe(clock.now() + 15 * MINUTE);
+    }
+    expect(of('expired')).toHaveLength(0);
+    clock.jump(16 * MINUTE); // past the deadline, no timer fired: a read does not revive it
+    const late = await outcome(session.getAccessToken());
+    expect((late.error as SessionExpiredError).reason).toBe('idle');
+  });
+
   it('a live socket keeps the token fresh but does not keep an absent user signed in', async () => {
     const { clock, server, session, of } = harness({
       session: { idleTimeout: 15 * MINUTE },

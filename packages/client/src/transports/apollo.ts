@@ -128,7 +128,6 @@ export function createAuthLink(session: Session, options: AuthLinkOptions = {}):
 
       // Activity first: an operation made just before a sliding session's idle deadline counts,
       // even if its token needs a refresh that completes after the deadline.
-      session.markActivity();
       session.getAccessToken().then((token) => {
         if (closed) return;
         send(token, false);

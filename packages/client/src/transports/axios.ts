@@ -129,7 +129,6 @@ export function attachAxios(
     }
     // Activity first: a request made just before a sliding session's idle deadline counts,
     // even if its token needs a refresh that completes after the deadline.
-    session.markActivity();
     const token = await session.getAccessToken();
     config.headers.set('Authorization', `Bearer ${token}`);
     marked[ATTEMPT] = 'sent';

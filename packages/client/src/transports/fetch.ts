@@ -103,7 +103,6 @@ export function createFetch(session: Session, options: CreateFetchOptions = {}):
     if (hasAuthorization(headers) || !authorize(input, init, headers)) return doFetch(input, init);
     // Activity first: a request made just before a sliding session's idle deadline counts,
     // even if its token needs a refresh that completes after the deadline.
-    session.markActivity();
     const token = await session.getAccessToken();
     const canReplay = init?.body !== undefined ? replayableBody(init.body) : true;
     // A Request's body can be read once: keep a copy for the retry before the first send.

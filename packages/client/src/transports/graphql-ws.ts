@@ -3,6 +3,7 @@
  * WebSocket connection on the live token.
  */
 import type { ClientOptions } from 'graphql-ws';
+import { backgroundAccessToken } from '../background-token.js';
 import { type Clock, systemClock } from '../clock.js';
 import {
   isTokenkeeperError,
@@ -114,7 +115,7 @@ export function graphqlWsAuth(session: Session, options: GraphqlWsAuthOptions = 
   return {
     retryAttempts: options.retryAttempts ?? Number.POSITIVE_INFINITY,
     connectionParams: async () => {
-      const token = await session.getAccessToken();
+      const token = await backgroundAccessToken(session);
       attemptedWith = token;
       return params(token);
     },

@@ -2,6 +2,7 @@
  * `tokenkeeper/socket.io`: keeps a Socket.IO client on the live token.
  */
 import type { Socket } from 'socket.io-client';
+import { backgroundAccessToken } from '../background-token.js';
 import { type Clock, systemClock } from '../clock.js';
 import { isRetryableError } from '../errors.js';
 import { fingerprint } from '../redact.js';
@@ -84,7 +85,7 @@ export function attachSocketIo(
   };
 
   socket.auth = (callback: (data: object) => void) => {
-    session.getAccessToken().then(
+    backgroundAccessToken(session).then(
       (token) => {
         usedToken = token;
         callback(payload(token));

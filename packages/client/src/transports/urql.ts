@@ -114,7 +114,6 @@ export function tokenkeeperExchange(
     try {
       // Activity first: a request made just before a sliding session's idle deadline counts,
       // even if its token needs a refresh that completes after the deadline.
-      session.markActivity();
       const token = await session.getAccessToken();
       return withToken(operation, token, false);
     } catch (error) {

@@ -1,6 +1,7 @@
 /**
  * `tokenkeeper/websocket`: a reconnecting WebSocket that authenticates with the live token.
  */
+import { backgroundAccessToken } from '../background-token.js';
 import { type Clock, systemClock } from '../clock.js';
 import { ConfigError, isTokenkeeperError } from '../errors.js';
 import { fingerprint } from '../redact.js';
@@ -168,7 +169,7 @@ export function createAuthWebSocket(
     state = 'connecting';
     let token: string;
     try {
-      token = await session.getAccessToken();
+      token = await backgroundAccessToken(session);
     } catch (error) {
       if (isTokenkeeperError(error) && error.retryable) {
         attempts++;
@@ -244,7 +245,7 @@ export function createAuthWebSocket(
 
   const stopFollowing = session.subscribe((event) => {
     if (event.type === 'expired' || event.type === 'signedOut') {
-      session.getAccessToken().catch((error: unknown) => end(error));
+      backgroundAccessToken(session).catch((error: unknown) => end(error));
       return;
     }
     if (event.type !== 'refreshed' || !socket || socket.readyState !== OPEN) return;
@@ -254,7 +255,7 @@ export function createAuthWebSocket(
 
   /** Message mode: the server re-verifies and moves the socket's deadline; no gap, no reconnect. */
   function reauthenticateInBand(open: WebSocketLike): void {
-    session.getAccessToken().then(
+    backgroundAccessToken(session).then(
       (token) => {
         if (socket !== open || token === usedToken) return;
         usedToken = token;

@@ -211,6 +211,38 @@ describe('Socket.IO adapter', () => {
 });
 
 describe('WebSocket adapter', () => {
+  it('its reconnections after a refresh are not user activity: the idle countdown runs on', async () => {
+    const clock = createVirtualClock();
+    const endpoint = createTokenEndpoint({ clock, accessTokenTtl: 5 * 60 * SECOND });
+    const session = createSession({
+      clock,
+      refresh: endpoint.refresh,
+      idleTimeout: 15 * 60 * SECOND,
+      random: () => 0.5,
+    });
+    cleanups.push(() => session.dispose());
+    const http = createServer();
+    const wss = new WebSocketServer({ server: http });
+    const seen: string[] = [];
+    wss.on('connection', (_socket, request) => seen.push(request.headers.authorization ?? ''));
+    cleanups.push(() => wss.close());
+    const host = await listen(http);
+    await session.signIn(endpoint.login());
+    const deadline = session.getSnapshot().idleDeadline;
+    const socket = createAuthWebSocket(session, {
+      url: `ws://${host}`,
+      auth: 'header',
+      WebSocket,
+      clock,
+    });
+    cleanups.push(() => socket.close());
+    // The open socket holds the session: its timer refreshes ahead of expiry, the socket follows.
+    await runUntil(clock, () => seen.length === 2, 10 * SECOND);
+    expect(endpoint.refreshCount).toBe(1);
+    expect(seen[1]).not.toBe(seen[0]); // it reconnected with the new token...
+    expect(session.getSnapshot().idleDeadline).toBe(deadline); // ...and that was no activity
+  });
+
   it('takes the WebSocket of ws and of browsers as they are, without a cast (checked by tsc)', () => {
     const constructors: WebSocketConstructor[] = [WebSocket];
     // Node 20 has no global WebSocket at run time; the point is that its DOM type fits.
