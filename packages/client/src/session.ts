@@ -292,7 +292,10 @@ export function createSession(options: SessionOptions = {}): Session {
     cleanups.push(stopListening, () => coordinator.close());
   }
 
-  const restoring = store.read().then(
+  const nothingStored = options.storage === undefined && !coordinator;
+  // A fresh in-memory store holds nothing: signed out from the first snapshot, not `loading`.
+  if (nothingStored) dispatch({ type: 'restored', tokens: undefined, lastActivityAt: undefined });
+  const restoring = (nothingStored ? Promise.resolve(undefined) : store.read()).then(
     (stored) =>
       dispatch({
         type: 'restored',

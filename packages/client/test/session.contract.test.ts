@@ -1,9 +1,25 @@
+import { createSession, memoryStorage } from 'tokenkeeper';
 import { describe, expect, it, vi } from 'vitest';
 import { createFetch } from '../src/transports/fetch.js';
 import { harness, MINUTE, outcome, SECOND } from './harness.js';
 
 // Findings of the code review, each pinned by a test that failed before its fix.
 describe('session contract details', () => {
+  it('without storage a new session is signedOut at once; with storage, loading until it is read', async () => {
+    const fresh = createSession({});
+    expect(fresh.getSnapshot().status).toBe('signedOut');
+    await expect(fresh.getAccessToken()).rejects.toMatchObject({ code: 'ERR_SIGNED_OUT' });
+    await fresh.signIn({ access_token: 'a', expires_in: 60 });
+    await fresh.ready(); // the read that finds nothing does not undo the sign-in
+    expect(fresh.getSnapshot().status).toBe('active');
+    const stored = createSession({ storage: memoryStorage() });
+    expect(stored.getSnapshot().status).toBe('loading');
+    await stored.ready();
+    expect(stored.getSnapshot().status).toBe('signedOut');
+    fresh.dispose();
+    stored.dispose();
+  });
+
   it('dispose() rejects pending refresh() calls and stops handing out tokens', async () => {
     const { server, session } = harness({ server: { latency: 5 * SECOND } });
     await session.signIn(server.login());
