@@ -8,6 +8,7 @@ import {
   RefreshFailedError,
   type RefreshRejectedError,
   type TokenkeeperError,
+  TokenResponseError,
 } from './errors.js';
 
 /** RFC 6749 §5.2 error codes: each means retrying the same request cannot succeed. */
@@ -91,28 +92,35 @@ function classifyOwn(
   error: TokenkeeperError,
   sanitize: (error: unknown) => unknown,
 ): RefreshOutcome {
+  // A user's refresh function builds these errors itself: whatever text it put in them passes
+  // through the redaction before it reaches an event, a snapshot or a log line.
+  const clean = (text: string) => String(sanitize(text));
   switch (error.code) {
     case 'ERR_REFRESH_REJECTED': {
-      const code = (error as RefreshRejectedError).error;
+      const code = clean((error as RefreshRejectedError).error);
       return { type: 'rejected', reason: expiredReasonFor(code), error: code };
     }
     case 'ERR_REFRESH_FAILED': {
       const failed = error as RefreshFailedError;
       // A user's refresh function may have attached its own cause: keep only a safe copy.
-      const copy = new RefreshFailedError(failed.kind, failed.message, {
+      const copy = new RefreshFailedError(failed.kind, clean(failed.message), {
         status: failed.status,
         retryAfter: failed.retryAfter,
         cause: failed.cause === undefined ? undefined : sanitize(failed.cause),
       });
       return { type: 'failed', error: copy };
     }
-    case 'ERR_INVALID_TOKEN_RESPONSE':
+    case 'ERR_INVALID_TOKEN_RESPONSE': {
+      // The cause stays a TokenResponseError, with its code and problem, for callers to read.
+      const { problem } = error as TokenResponseError;
+      const message = clean(error.message);
       return {
         type: 'failed',
-        error: new RefreshFailedError('invalid_response', error.message, {
-          cause: sanitize(error),
+        error: new RefreshFailedError('invalid_response', message, {
+          cause: new TokenResponseError(problem, message),
         }),
       };
+    }
     default:
       return {
         type: 'failed',

@@ -1,4 +1,10 @@
-import { createSession, type SessionEvent } from 'tokenkeeper';
+import {
+  createSession,
+  RefreshFailedError,
+  RefreshRejectedError,
+  type SessionEvent,
+  TokenResponseError,
+} from 'tokenkeeper';
 import { describe, expect, it } from 'vitest';
 import { harness, MINUTE, outcome, SECOND } from './harness.js';
 
@@ -161,5 +167,52 @@ describe('errors thrown by user code are never kept as they are', () => {
     expect(everything).toContain('Request failed with status code 503'); // still useful to debug
     expect(everything).not.toContain(refreshToken);
     expect(everything).not.toContain(encodeURIComponent(refreshToken));
+  });
+
+  it('our own error types, built by a refresh function with the token in their text, are redacted too', async () => {
+    const refreshToken = 'rt-own-error-secret-0123456789';
+    for (const thrown of [
+      () => new RefreshFailedError('network', `could not refresh ${refreshToken}`),
+      () => new RefreshRejectedError(`bad ${refreshToken}`),
+      () => new TokenResponseError('missing_access_token', `no token beside ${refreshToken}`),
+    ]) {
+      const h = harness({
+        session: {
+          refresh: async () => {
+            throw thrown();
+          },
+        },
+      });
+      const events: unknown[] = [];
+      h.session.subscribe((event) => events.push(event, h.session.getSnapshot()));
+      await h.session.signIn({
+        access_token: 'access-token-abcdef',
+        expires_in: 60,
+        refresh_token: refreshToken,
+      });
+      h.clock.jump(2 * MINUTE);
+      const failed = await outcome(h.session.getAccessToken());
+      expect(failed.error).toBeDefined();
+      const everything = dump([events, failed.error, h.logs, h.session.getSnapshot()]);
+      expect(everything).not.toContain(refreshToken);
+      h.session.dispose();
+    }
+  });
+});
+
+describe('a malformed refresh answer', () => {
+  it('reaches the caller as a retryable RefreshFailedError whose cause is the TokenResponseError', async () => {
+    const h = harness({
+      session: { refresh: async () => ({ access_token: 'x', expires_in: -1 }) },
+    });
+    await h.session.signIn({ access_token: 'a', expires_in: 60, refresh_token: 'r' });
+    h.clock.jump(2 * MINUTE);
+    const failed = await outcome(h.session.getAccessToken());
+    expect(failed.error).toMatchObject({ code: 'ERR_REFRESH_FAILED', kind: 'invalid_response' });
+    const cause = (failed.error as Error).cause;
+    expect(cause).toBeInstanceOf(TokenResponseError);
+    expect(cause).toMatchObject({ code: 'ERR_INVALID_TOKEN_RESPONSE' });
+    expect((cause as TokenResponseError).problem).toBeTypeOf('string');
+    expect(h.session.getSnapshot().status).toBe('active'); // not corrupted: still signed in
   });
 });
