@@ -37,14 +37,26 @@ export interface OAuth2RefreshOptions {
   extraParams?: Record<string, string>;
 }
 
-function endpointOf(endpoint: string | URL, name: string): URL {
+/**
+ * Checks the endpoint once and gives what fetch is called with: the caller's own string (a
+ * relative one resolves against the page in a browser, as fetch does), or a URL's href.
+ */
+function endpointOf(endpoint: string | URL, name: string): string {
   try {
-    // Relative endpoints resolve against the page in a browser.
     const base = (globalThis as { location?: { href?: string } }).location?.href;
-    return new URL(endpoint, base);
+    const url = new URL(endpoint, base);
+    return typeof endpoint === 'string' ? endpoint : url.href;
   } catch {
     throw new ConfigError(`${name} must be a URL (absolute outside a browser)`);
   }
+}
+
+/** The parts of a fetch Response read here, so a hand-made response in a test works too. */
+type ResponseLike = Pick<Response, 'ok' | 'status'> &
+  Partial<Pick<Response, 'headers' | 'text' | 'json' | 'body'>>;
+
+function headerOf(response: ResponseLike, name: string): string | null {
+  return typeof response.headers?.get === 'function' ? response.headers.get(name) : null;
 }
 
 /**
@@ -73,7 +85,13 @@ export function refreshTokenGrantRequest(
     headers.authorization = `Basic ${btoa(`${id}:${encodeURIComponent(options.clientSecret)}`)}`;
   }
   const doFetch = options.fetch ?? globalThis.fetch;
-  return doFetch(url, { method: 'POST', headers, body, signal, redirect: 'error' });
+  return doFetch(url, {
+    method: 'POST',
+    headers,
+    body: body.toString(),
+    signal,
+    redirect: 'error',
+  });
 }
 
 /** `Retry-After` as ms: delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
@@ -86,13 +104,17 @@ export function parseRetryAfter(value: string | null, serverDate?: number): numb
   return Math.max(0, at - (serverDate ?? systemClock.now()));
 }
 
-function serverDateOf(response: Response): number | undefined {
-  const header = response.headers.get('date');
+function serverDateOf(response: ResponseLike): number | undefined {
+  const header = headerOf(response, 'date');
   const at = header ? Date.parse(header) : Number.NaN;
   return Number.isNaN(at) ? undefined : at;
 }
 
-async function readJson(response: Response): Promise<unknown> {
+/** The body as JSON, or undefined when it is not JSON (a failure to read it still throws). */
+async function readJson(response: ResponseLike): Promise<unknown> {
+  if (typeof response.text !== 'function') {
+    return typeof response.json === 'function' ? response.json().catch(() => undefined) : undefined;
+  }
   const text = await response.text();
   try {
     return JSON.parse(text);
@@ -108,7 +130,7 @@ async function readJson(response: Response): Promise<unknown> {
  * `TokenResponseError` for a 2xx that is not a valid token response (an HTML page from a
  * captive portal, a missing `access_token`, an absurd `expires_in`).
  */
-export async function processTokenResponse(response: Response): Promise<TokenSet> {
+export async function processTokenResponse(response: ResponseLike): Promise<TokenSet> {
   const serverTime = serverDateOf(response);
   const body = await readJson(response);
   if (response.ok) {
@@ -136,7 +158,7 @@ export async function processTokenResponse(response: Response): Promise<TokenSet
   if (typeof code === 'string' && FINAL_OAUTH_ERRORS.has(code))
     throw new RefreshRejectedError(code, { status });
   if (status === 401) throw new RefreshRejectedError('unauthorized', { status });
-  const retryAfter = parseRetryAfter(response.headers.get('retry-after'), serverTime);
+  const retryAfter = parseRetryAfter(headerOf(response, 'retry-after'), serverTime);
   const kind = status === 429 ? 'rate_limited' : status >= 500 ? 'server' : 'unknown';
   throw new RefreshFailedError(kind, `Token endpoint answered HTTP ${status}`, {
     status,
@@ -193,10 +215,10 @@ export function oauth2Revoke(options: OAuth2RevokeOptions): RevokeFunction {
       headers.authorization = `Basic ${btoa(`${id}:${encodeURIComponent(options.clientSecret)}`)}`;
     } else if (options.clientId !== undefined) body.set('client_id', options.clientId);
     const doFetch = options.fetch ?? globalThis.fetch;
-    const response = await doFetch(url, {
+    const response: ResponseLike = await doFetch(url, {
       method: 'POST',
       headers,
-      body,
+      body: body.toString(),
       signal,
       redirect: 'error',
     });

@@ -1,5 +1,6 @@
 import {
   ConfigError,
+  createSession,
   oauth2Refresh,
   oauth2Revoke,
   parseRetryAfter,
@@ -9,6 +10,7 @@ import {
   refreshTokenGrantRequest,
   type TokenResponseError,
 } from 'tokenkeeper';
+import { createTokenEndpoint } from 'tokenkeeper/testing';
 import { describe, expect, it } from 'vitest';
 import { outcome } from './harness.js';
 
@@ -142,6 +144,36 @@ describe('refreshTokenGrantRequest (sending)', () => {
     });
   });
 
+  it('calls fetch as a hand-written mock expects: the endpoint string and a string body', async () => {
+    const calls: { url: unknown; body: unknown }[] = [];
+    const refresh = oauth2Refresh({
+      tokenEndpoint: 'https://as.test/oauth/token',
+      clientId: 'web',
+      // A response-like object without headers or text(), as tests often write one.
+      fetch: (async (url: unknown, init: { body: unknown }) => {
+        calls.push({ url, body: init.body });
+        return {
+          ok: true,
+          status: 200,
+          json: async () => ({ access_token: 'at-1', expires_in: 60 }),
+        };
+      }) as unknown as typeof fetch,
+    });
+    const set = await refresh({
+      refreshToken: 'rt-1',
+      accessToken: 'at-0',
+      signal: new AbortController().signal,
+      reason: 'demand',
+    });
+    expect(set).toMatchObject({ accessToken: 'at-1', expiresIn: 60 });
+    expect(calls).toEqual([
+      {
+        url: 'https://as.test/oauth/token',
+        body: expect.stringContaining('grant_type=refresh_token'),
+      },
+    ]);
+  });
+
   it('uses HTTP Basic for a confidential client', async () => {
     let seen: Request | undefined;
     const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
@@ -208,5 +240,18 @@ describe('oauth2Revoke (RFC 7009)', () => {
     expect(() => oauth2Revoke({ revocationEndpoint: 'nope' })).toThrow(
       /oauth2Revoke: revocationEndpoint/,
     );
+  });
+});
+
+describe('createTokenEndpoint', () => {
+  it('runs on the system clock when given none', async () => {
+    const server = createTokenEndpoint();
+    const login = server.login();
+    expect(login.expires_in).toBe(900);
+    const session = createSession({ refresh: server.refresh });
+    await session.signIn(login);
+    expect(await session.refresh()).not.toBe(login.access_token);
+    expect(server.refreshCount).toBe(1);
+    session.dispose();
   });
 });

@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.js';
+import { type Clock, systemClock } from '../clock.js';
 import { oauth2Refresh, oauth2Revoke } from '../oauth2.js';
 import type { RefreshFunction, RevokeFunction } from '../session.js';
 import type { TokenResponse } from '../tokens.js';
@@ -19,8 +19,8 @@ export type ScriptedOutcome =
   | { status: number; retryAfter?: number; body?: string };
 
 export interface TokenEndpointOptions {
-  /** The clock the server reads (usually the session's virtual clock). */
-  clock: Clock;
+  /** The clock the server reads: give it the session's virtual clock. @default systemClock */
+  clock?: Clock;
   /** Access-token lifetime in ms. @default 15 minutes */
   accessTokenTtl?: number;
   /** Refresh tokens older than this are refused with `invalid_grant`. @default no limit */
@@ -108,8 +108,8 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
  * const session = createSession({ clock, refresh: server.refresh });
  * await session.signIn(server.login());
  */
-export function createTokenEndpoint(options: TokenEndpointOptions): TokenEndpoint {
-  const { clock } = options;
+export function createTokenEndpoint(options: TokenEndpointOptions = {}): TokenEndpoint {
+  const clock = options.clock ?? systemClock;
   const ttl = options.accessTokenTtl ?? 15 * 60_000;
   const rotate = options.rotate ?? true;
   const origin = options.origin ?? 'https://auth.test';
