@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   type CliCommand,
   parseCommandLine,
@@ -104,6 +106,11 @@ async function run(command: CliCommand): Promise<number> {
       return 0;
     }
     case 'audit': {
+      // Reading needs something to read: a mistyped directory is an error, not an empty log.
+      if (command.store.kind === 'embedded' && !existsSync(join(command.store.dataDir, 'pgdata'))) {
+        fail(`no tokenkeeper data in ${command.store.dataDir} (is the path right?)`);
+        return 1;
+      }
       const store = await openStore(storeOptions(command.store));
       try {
         const rows = await store.listAudit({
@@ -145,6 +152,18 @@ async function main(): Promise<number> {
     }
     if (isTokenServerError(error)) {
       fail(error.message);
+      return 1;
+    }
+    const { code, address, port } = error as { code?: unknown; address?: unknown; port?: unknown };
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      const where = `${String(address)}:${String(port)}`;
+      const why =
+        code === 'EADDRINUSE'
+          ? 'the port is in use (another server running?)'
+          : code === 'EACCES'
+            ? 'permission denied (ports below 1024 need privileges)'
+            : 'no such address on this machine';
+      fail(`cannot listen on ${where}: ${why}`);
       return 1;
     }
     fail(`unexpected failure: ${JSON.stringify(describeError(error))}`);

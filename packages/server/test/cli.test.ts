@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -118,6 +120,33 @@ describe('the bin', () => {
     });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/a server secret is required with PostgreSQL/);
+  });
+
+  it('a port in use: exit 1 with a sentence, not a stack dump', async () => {
+    const taken = createServer();
+    await new Promise<void>((done) => taken.listen(0, '127.0.0.1', done));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const args = ['serve', '--port', String(port), '--data-dir', join(root, 'busy')];
+      const result = await runCli(args, '', {
+        TOKENKEEPER_SECRET: 'x'.repeat(32),
+        DATABASE_URL: '',
+      });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(
+        `tokenkeeper-server: cannot listen on 127.0.0.1:${port}: the port is in use (another server running?)\n`,
+      );
+    } finally {
+      taken.close();
+    }
+  });
+
+  it('audit on a directory that holds no data: exit 1, and nothing is created there', async () => {
+    const missing = join(root, 'no-such-dir');
+    const result = await runCli(['audit', '--data-dir', missing]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`no tokenkeeper data in ${missing}`);
+    expect(existsSync(missing)).toBe(false);
   });
 });
 

@@ -316,6 +316,9 @@ describe('well-known documents', () => {
     expect(meta.token_endpoint).toBe(`${url}/oauth/token`);
     expect((await fetch(meta.jwks_uri ?? '')).status).toBe(200);
     expect(meta.response_types_supported).toEqual([]);
+    // Public and cacheable for a while, with no stray empty Pragma header.
+    expect(response.headers.get('cache-control')).toBe('public, max-age=300');
+    expect(response.headers.has('pragma')).toBe(false);
   });
 });
 

@@ -3,7 +3,7 @@ import type { TokenService } from '../service-types.js';
 import type { ServerEnv } from './env.js';
 import { json } from './responses.js';
 
-const publicCache = { 'cache-control': 'public, max-age=300', pragma: '' };
+const publicCache = { 'cache-control': 'public, max-age=300' };
 
 /** GET /.well-known/jwks.json and /.well-known/oauth-authorization-server (RFC 8414). */
 export function addWellKnownRoutes(app: Hono<ServerEnv>, service: TokenService): void {
