@@ -308,6 +308,31 @@ describe('POST /oauth/introspect (RFC 7662)', () => {
   });
 });
 
+describe('POST /oauth/introspect with an access token (RFC 7662 §2.1)', () => {
+  it("a user's valid access token may introspect that user's tokens; anyone else's read inactive", async () => {
+    await server.tokenServer.service.users.add('bob', 'bob-password');
+    const mine = await login();
+    const other = await post(url, '/auth/login', { username: 'bob', password: 'bob-password' });
+    const bobs = other.body as { access_token: string; refresh_token: string };
+    const asAlice = { headers: { authorization: `Bearer ${mine.access_token}` } };
+    const own = await post(url, '/oauth/introspect', { token: mine.refresh_token }, asAlice);
+    expect(own.body).toMatchObject({ active: true, token_use: 'refresh_token' });
+    for (const token of [bobs.access_token, bobs.refresh_token]) {
+      const foreign = await post(url, '/oauth/introspect', { token }, asAlice);
+      expect(foreign).toMatchObject({ status: 200, body: { active: false } });
+    }
+    const forged = await post(
+      url,
+      '/oauth/introspect',
+      { token: mine.refresh_token },
+      { headers: { authorization: `Bearer ${tamper(mine.access_token)}` } },
+    );
+    expect(forged.status).toBe(401);
+    expect(forged.headers.get('www-authenticate')).toMatch(/^Bearer .*error="invalid_token"/);
+    expect(JSON.stringify(forged.body)).not.toContain('active');
+  });
+});
+
 describe('well-known documents', () => {
   it('publishes RFC 8414 metadata that points at the real endpoints', async () => {
     const response = await fetch(`${url}/.well-known/oauth-authorization-server`);

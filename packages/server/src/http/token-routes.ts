@@ -1,8 +1,9 @@
 import type { Context, Hono } from 'hono';
 import { optionalString, readParams, requiredString } from '../body.js';
-import { OAuthError } from '../errors.js';
+import { BearerError, OAuthError } from '../errors.js';
 import type { RequestContext, TokenService } from '../service-types.js';
 import type { ClientType } from '../store/records.js';
+import { bearerErrorResponse } from '../verify.js';
 import type { ServerEnv } from './env.js';
 import { json, noStore } from './responses.js';
 
@@ -61,12 +62,30 @@ export function addTokenRoutes(
   });
 
   app.post('/oauth/introspect', async (c) => {
-    if (!options.authenticateIntrospector(c.req.header('authorization'))) {
-      throw new OAuthError('invalid_client', 'introspection requires client authentication');
+    const authorization = c.req.header('authorization');
+    // Who may ask (RFC 7662 §2.1): an introspection client (HTTP Basic) about any token, or
+    // the holder of a valid access token about the tokens of its own user.
+    let onlyUser: string | undefined;
+    if (!options.authenticateIntrospector(authorization)) {
+      const bearer = /^Bearer +([\x21-\x7e]+)$/i.exec(authorization ?? '')?.[1];
+      if (bearer === undefined) {
+        throw new OAuthError('invalid_client', 'introspection requires client authentication');
+      }
+      try {
+        onlyUser = (await service.verifyAccessToken(bearer)).sub;
+      } catch (error) {
+        if (error instanceof BearerError) return bearerErrorResponse(error);
+        throw error;
+      }
     }
     const body = await params(c);
     const token = requiredString(body, 'token', 8192);
     optionalString(body, 'token_type_hint', 64);
-    return json(200, await service.introspect(token));
+    const answer = await service.introspect(token);
+    // Another user's token reads as inactive (§2.2): a user's token is no key to anyone else's.
+    if (onlyUser !== undefined && answer.active && answer.sub !== onlyUser) {
+      return json(200, { active: false });
+    }
+    return json(200, answer);
   });
 }
