@@ -64,7 +64,6 @@ function axiosSteps(session: Session, origin: string, authorization: string) {
   setsToken.interceptors.request.use(async (config) => {
     if (config.headers.has('authorization')) return config;
     const token = await session.getAccessToken();
-    session.markActivity();
     config.headers.set('Authorization', `Bearer ${token}`);
     return config;
   });
@@ -75,10 +74,7 @@ function axiosSteps(session: Session, origin: string, authorization: string) {
       'bare axios + an interceptor doing only new URL(instance.getUri(config))',
       () => resolvesUrl.get(url),
     ],
-    [
-      'bare axios + an interceptor doing only has, getAccessToken, markActivity, set',
-      () => setsToken.get(url),
-    ],
+    ['bare axios + an interceptor doing only has, getAccessToken, set', () => setsToken.get(url)],
   ];
   return steps;
 }
@@ -109,7 +105,6 @@ export async function overheadClients(origin: string): Promise<OverheadClients> 
     ['instant fetch alone', () => instant(url, { headers: { authorization } })],
     ['createFetch over instant fetch', () => tkInstant(url)],
     ['session.getAccessToken()', () => session.getAccessToken()],
-    ['session.markActivity()', () => session.markActivity()],
     ['new URL(url)', () => new URL(url)],
     [
       'new Headers() + has + set',

@@ -126,7 +126,7 @@ export function createAuthLink(session: Session, options: AuthLinkOptions = {}):
         );
       }
 
-      // Activity first: an operation made just before a sliding session's idle deadline counts,
+      // The token read marks activity first: an operation made just before a sliding session's idle deadline counts,
       // even if its token needs a refresh that completes after the deadline.
       session.getAccessToken().then((token) => {
         if (closed) return;

@@ -127,8 +127,8 @@ export function attachAxios(
     if (marked[ATTEMPT] !== 'sent') {
       if (config.headers.has('authorization') || !authorize(config)) return config;
     }
-    // Activity first: a request made just before a sliding session's idle deadline counts,
-    // even if its token needs a refresh that completes after the deadline.
+    // The read marks activity before anything else: a request made just before a sliding
+    // session's idle deadline counts, even if its token needs a refresh that ends after it.
     const token = await session.getAccessToken();
     config.headers.set('Authorization', `Bearer ${token}`);
     marked[ATTEMPT] = 'sent';

@@ -101,8 +101,8 @@ export function createFetch(session: Session, options: CreateFetchOptions = {}):
     const headers = init?.headers ?? (isRequest ? input.headers : undefined);
     // A request that carries its own credentials, or goes elsewhere, passes through untouched.
     if (hasAuthorization(headers) || !authorize(input, init, headers)) return doFetch(input, init);
-    // Activity first: a request made just before a sliding session's idle deadline counts,
-    // even if its token needs a refresh that completes after the deadline.
+    // The read marks activity before anything else: a request made just before a sliding
+    // session's idle deadline counts, even if its token needs a refresh that ends after it.
     const token = await session.getAccessToken();
     const canReplay = init?.body !== undefined ? replayableBody(init.body) : true;
     // A Request's body can be read once: keep a copy for the retry before the first send.

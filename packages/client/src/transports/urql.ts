@@ -112,7 +112,7 @@ export function tokenkeeperExchange(
     const own = operation.context[ATTEMPT] as Attempt | undefined;
     if (header !== null && header !== (own && `Bearer ${own.token}`)) return operation;
     try {
-      // Activity first: a request made just before a sliding session's idle deadline counts,
+      // The token read marks activity first: a request made just before a sliding session's idle deadline counts,
       // even if its token needs a refresh that completes after the deadline.
       const token = await session.getAccessToken();
       return withToken(operation, token, false);
