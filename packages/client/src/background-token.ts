@@ -7,9 +7,11 @@
 import type { Session } from './session-types.js';
 
 export const BACKGROUND_TOKEN: unique symbol = Symbol.for('tokenkeeper.backgroundAccessToken');
+export const PEEK_TOKEN: unique symbol = Symbol.for('tokenkeeper.peekAccessToken');
 
 interface BackgroundReadable {
   [BACKGROUND_TOKEN]?: () => Promise<string>;
+  [PEEK_TOKEN]?: () => string | undefined;
 }
 
 /** The session's token, read without marking activity (any other session object: getAccessToken). */
@@ -18,8 +20,26 @@ export function backgroundAccessToken(session: Session): Promise<string> {
   return typeof read === 'function' ? read() : session.getAccessToken();
 }
 
-/** Gives a session its background read. */
-export function withBackgroundRead<T extends Session>(session: T, read: () => Promise<string>): T {
+/**
+ * For adapters whose hook must answer synchronously (axios' synchronous interceptors): the token
+ * at once when `getAccessToken()` would resolve to it without a decision, else undefined, and
+ * then the caller waits with `backgroundAccessToken`. Either way it counts as activity, like
+ * `getAccessToken()`. Any other session object: always undefined.
+ */
+export function peekAccessToken(session: Session): string | undefined {
+  const peek = (session as BackgroundReadable)[PEEK_TOKEN];
+  if (typeof peek === 'function') return peek();
+  session.markActivity();
+  return undefined;
+}
+
+/** Gives a session its background read and its peek. */
+export function withBackgroundRead<T extends Session>(
+  session: T,
+  read: () => Promise<string>,
+  peek: () => string | undefined,
+): T {
   Object.defineProperty(session, BACKGROUND_TOKEN, { value: read });
+  Object.defineProperty(session, PEEK_TOKEN, { value: peek });
   return session;
 }

@@ -225,6 +225,16 @@ export function createSession(options: SessionOptions = {}): Session {
     return acquire();
   }
 
+  /** The token when the hot path has it (counting as activity, like getAccessToken), else undefined. */
+  function peekToken(): string | undefined {
+    if (disposed) return undefined;
+    if (config.tracksActivity) dispatch({ type: 'activity' });
+    const now = clock.now();
+    if (hot === undefined || now >= hot.until) return undefined;
+    lastReadAt = now;
+    return hot.token;
+  }
+
   function acquire(): Promise<string> {
     if (disposed) return Promise.reject(disposedError());
     if (dispatching) {
@@ -403,5 +413,5 @@ export function createSession(options: SessionOptions = {}): Session {
       watchers.clear();
     },
   };
-  return withBackgroundRead(session, readToken);
+  return withBackgroundRead(session, readToken, peekToken);
 }

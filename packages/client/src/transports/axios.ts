@@ -2,12 +2,15 @@
  * `tokenkeeper/axios`: interceptors that give an axios instance the session's live token.
  */
 import {
+  type AxiosAdapter,
   AxiosHeaders,
   type AxiosInstance,
   type AxiosResponse,
+  getAdapter,
   type InternalAxiosRequestConfig,
   isAxiosError,
 } from 'axios';
+import { backgroundAccessToken, peekAccessToken } from '../background-token.js';
 import type { Session } from '../session.js';
 import { originFinder } from './origin.js';
 
@@ -117,9 +120,23 @@ export function attachAxios(
     return allowed.has(origin);
   }
 
-  async function onRequest(
-    config: InternalAxiosRequestConfig,
-  ): Promise<InternalAxiosRequestConfig> {
+  function attach(config: Marked, token: string): void {
+    const value = `Bearer ${token}`;
+    if (config[ATTEMPT] === 'sent') config.headers.set('Authorization', value);
+    // A first attempt has no Authorization header in any spelling (checked above), and
+    // AxiosHeaders keeps each header as an own property: a plain write is the same as set()
+    // without its second normalisation of name and value (measured: about 1 µs per request).
+    else (config.headers as unknown as Record<string, string>).Authorization = value;
+    config[ATTEMPT] = 'sent';
+  }
+
+  /**
+   * Synchronous, so that axios keeps its synchronous path (an asynchronous request interceptor
+   * costs every request a promise chain: measured, about half of this adapter's overhead). With
+   * a valid token at hand it is attached here; when a refresh is due or running, the request
+   * waits for it in front of its adapter instead, which is asynchronous anyway.
+   */
+  function onRequest(config: InternalAxiosRequestConfig): InternalAxiosRequestConfig {
     const marked = config as Marked;
     if (marked[ATTEMPT] === 'retry') return config; // carries the token handleUnauthorized gave
     // `sent`: another library (axios-retry...) re-sends a config this adapter already authorized;
@@ -129,9 +146,17 @@ export function attachAxios(
     }
     // The read marks activity before anything else: a request made just before a sliding
     // session's idle deadline counts, even if its token needs a refresh that ends after it.
-    const token = await session.getAccessToken();
-    config.headers.set('Authorization', `Bearer ${token}`);
-    marked[ATTEMPT] = 'sent';
+    const token = peekAccessToken(session);
+    if (token !== undefined) {
+      attach(marked, token);
+      return config;
+    }
+    const send: AxiosAdapter = getAdapter(config.adapter ?? instance.defaults.adapter, config);
+    config.adapter = async (ready: InternalAxiosRequestConfig) => {
+      const waiting = ready as Marked;
+      if (waiting[ATTEMPT] !== 'retry') attach(waiting, await backgroundAccessToken(session));
+      return send(ready);
+    };
     return config;
   }
 
@@ -154,7 +179,7 @@ export function attachAxios(
     return instance.request(retry);
   }
 
-  const requestId = instance.interceptors.request.use(onRequest);
+  const requestId = instance.interceptors.request.use(onRequest, undefined, { synchronous: true });
   const responseId = instance.interceptors.response.use(
     // A `validateStatus` that accepts 401 brings it here rather than to the error handler.
     (response) => (response.status === 401 ? recover(response.config, () => response) : response),

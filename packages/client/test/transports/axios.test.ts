@@ -94,6 +94,37 @@ describe('attachAxios against a real HTTP server', () => {
     expect(a.seen).toHaveLength(2);
   });
 
+  it('a token expired on the device: 20 requests wait for one refresh and go out with the new token', async () => {
+    const { clock, endpoint, session, api, signIn } = setup();
+    const old = await signIn();
+    clock.jump(20 * MINUTE); // past expiry, no timer fired (a device that slept)
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => api.post(`/api/items/${i}`, { i })),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array.from({ length: 20 }, () => 200));
+    expect(endpoint.refreshCount).toBe(1);
+    const fresh = await session.getAccessToken();
+    expect(fresh).not.toBe(old);
+    expect(authorizations(a)).toEqual(Array.from({ length: 20 }, () => `Bearer ${fresh}`));
+    // The next request finds the token at hand again and takes the synchronous path.
+    await api.get('/api/after');
+    expect(authorizations(a).at(-1)).toBe(`Bearer ${fresh}`);
+    expect(endpoint.refreshCount).toBe(1);
+  });
+
+  it('a token expired on the device and a refused refresh: SessionExpiredError, nothing sent', async () => {
+    const { clock, endpoint, api, signIn } = setup();
+    await signIn();
+    clock.jump(20 * MINUTE);
+    endpoint.script('invalid_grant');
+    const results = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => outcome(api.get(`/api/items/${i}`))),
+    );
+    for (const r of results) expect(r.error).toBeInstanceOf(SessionExpiredError);
+    expect(endpoint.refreshCount).toBe(1);
+    expect(a.seen).toHaveLength(0);
+  });
+
   it('rejects with SessionExpiredError when the refresh is refused; nothing is retried or sent after', async () => {
     const { endpoint, api, signIn } = setup();
     await signIn();
