@@ -60,6 +60,7 @@ function axiosSteps(session: Session, origin: string, authorization: string) {
     new URL(resolvesUrl.getUri(config));
     return config;
   });
+  // The token step as most apps write it: an asynchronous interceptor (attachAxios' is not).
   const setsToken = axios.create({ adapter: instantAdapter });
   setsToken.interceptors.request.use(async (config) => {
     if (config.headers.has('authorization')) return config;
@@ -67,6 +68,13 @@ function axiosSteps(session: Session, origin: string, authorization: string) {
     config.headers.set('Authorization', `Bearer ${token}`);
     return config;
   });
+  // What any response interceptor costs (attachAxios' answers 401s).
+  const responds = axios.create({ adapter: instantAdapter });
+  responds.defaults.headers.common.Authorization = authorization;
+  responds.interceptors.response.use(
+    (response) => response,
+    (error: unknown) => Promise.reject(error),
+  );
   const steps: Array<readonly [string, () => unknown]> = [
     ['bare axios over instant adapter', () => bare.get(url)],
     ['attachAxios over instant adapter', () => attached.get(url)],
@@ -74,7 +82,11 @@ function axiosSteps(session: Session, origin: string, authorization: string) {
       'bare axios + an interceptor doing only new URL(instance.getUri(config))',
       () => resolvesUrl.get(url),
     ],
-    ['bare axios + an interceptor doing only has, getAccessToken, set', () => setsToken.get(url)],
+    [
+      'bare axios + an async interceptor doing only has, getAccessToken, set',
+      () => setsToken.get(url),
+    ],
+    ['bare axios + an empty response interceptor', () => responds.get(url)],
   ];
   return steps;
 }
