@@ -120,6 +120,9 @@ export function attachAxios(
     return allowed.has(origin);
   }
 
+  /** The adapters that wait for a due refresh, each with the adapter it sends through. */
+  const waitingFor = new WeakMap<object, AxiosAdapter>();
+
   function attach(config: Marked, token: string): void {
     const value = `Bearer ${token}`;
     if (config[ATTEMPT] === 'sent') config.headers.set('Authorization', value);
@@ -147,16 +150,22 @@ export function attachAxios(
     // The read marks activity before anything else: a request made just before a sliding
     // session's idle deadline counts, even if its token needs a refresh that ends after it.
     const token = peekAccessToken(session);
+    // A config sent again (axios-retry) may still carry the waiting wrapper of its first send.
+    const current = config.adapter;
+    const unwrapped = typeof current === 'function' ? waitingFor.get(current) : undefined;
     if (token !== undefined) {
+      if (unwrapped) config.adapter = unwrapped;
       attach(marked, token);
       return config;
     }
-    const send: AxiosAdapter = getAdapter(config.adapter ?? instance.defaults.adapter, config);
-    config.adapter = async (ready: InternalAxiosRequestConfig) => {
+    const send = unwrapped ?? getAdapter(current ?? instance.defaults.adapter, config);
+    const wait: AxiosAdapter = async (ready) => {
       const waiting = ready as Marked;
       if (waiting[ATTEMPT] !== 'retry') attach(waiting, await backgroundAccessToken(session));
       return send(ready);
     };
+    waitingFor.set(wait, send);
+    config.adapter = wait;
     return config;
   }
 

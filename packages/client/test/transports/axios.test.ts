@@ -230,4 +230,20 @@ describe('attachAxios against a real HTTP server', () => {
     expect(fresh).not.toBe(old);
     expect(authorizations(a)).toEqual([`Bearer ${old}`, `Bearer ${fresh}`]);
   });
+
+  it('a config whose first send waited for a refresh, sent again, goes out once with the live token', async () => {
+    const { clock, endpoint, session, api, signIn } = setup();
+    await signIn();
+    let resent = 0;
+    api.interceptors.response.use(undefined, async (error: AxiosError) => {
+      if (error.response?.status !== 503 || !error.config || resent++ > 2) throw error;
+      return api.request(error.config);
+    });
+    clock.jump(20 * MINUTE); // the first send waits for a refresh in front of its adapter
+    a.unavailable = 3; // then three re-sends of the same config, the token now at hand
+    expect((await api.get('/api/flaky')).status).toBe(200);
+    expect(endpoint.refreshCount).toBe(1);
+    const fresh = await session.getAccessToken();
+    expect(authorizations(a)).toEqual(Array.from({ length: 4 }, () => `Bearer ${fresh}`));
+  });
 });
