@@ -3,17 +3,7 @@
  * allow. Arrivals are seeded, so every contender meets the same times within a run.
  */
 
-/** mulberry32: a small seeded PRNG with uniform output in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from 'tokenkeeper/testing';
 
 export interface ArrivalOptions {
   readonly seed: number;

@@ -5,6 +5,7 @@
  */
 
 export { createVirtualClock, type VirtualClock } from './testing/clock.js';
+export { seededRandom } from './testing/random.js';
 export {
   createTokenEndpoint,
   type ScriptedOutcome,

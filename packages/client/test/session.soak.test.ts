@@ -1,6 +1,7 @@
 import { isRetryableError, type RefreshFunction } from 'tokenkeeper';
+import { seededRandom } from 'tokenkeeper/testing';
 import { describe, expect, it } from 'vitest';
-import { DAY, HOUR, harness, MINUTE, outcome, prng, SECOND } from './harness.js';
+import { DAY, HOUR, harness, MINUTE, outcome, SECOND } from './harness.js';
 
 const TTL = 15 * MINUTE;
 
@@ -22,7 +23,7 @@ interface SoakResult {
  * token expired).
  */
 async function soak(seed: number): Promise<SoakResult> {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   let online = true;
   const flaky =
     (inner: RefreshFunction): RefreshFunction =>
