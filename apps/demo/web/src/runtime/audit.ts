@@ -3,23 +3,13 @@
  * page's window into what the server decided. Read with the real network, not the page's
  * simulated one: it shows the server, not the app.
  */
-export type AuditOutcome =
-  | 'login'
-  | 'rotate'
-  | 'grace_replay'
-  | 'reuse_revoked'
-  | 'revoke'
-  | 'expired'
-  | 'rejected';
+import type { AuditOutcome, AuditRecord } from 'tokenkeeper-server';
 
-export interface AuditRow {
-  /** Server time (ms). */
-  readonly at: number;
-  readonly outcome: AuditOutcome;
-  readonly familyId: string | null;
-  readonly generation: number | null;
-  readonly clientType: string | null;
-}
+/** The fields of the server's audit record that the demo's endpoint passes on. */
+export type AuditRow = Pick<
+  AuditRecord,
+  'at' | 'outcome' | 'familyId' | 'generation' | 'clientType'
+>;
 
 export async function fetchAudit(): Promise<AuditRow[]> {
   const response = await fetch('/demo/audit', { headers: { accept: 'application/json' } });
