@@ -3,20 +3,13 @@
  * `attachAxios` on a fresh axios instance limited to the API origin.
  */
 import { isAxiosError } from 'axios';
-import { createSession, oauth2Refresh } from 'tokenkeeper';
 import { attachAxios } from 'tokenkeeper/axios';
 import { createAxios } from './axios-instance.js';
 import type { Contender, ContenderSetup } from './contender.js';
+import { signedInSession } from './tokenkeeper-fetch.js';
 
 export async function tokenkeeperAxios(setup: ContenderSetup): Promise<Contender> {
-  const session = createSession({
-    refresh: oauth2Refresh({
-      tokenEndpoint: setup.tokenEndpoint,
-      ...(setup.fetch ? { fetch: setup.fetch } : {}),
-    }),
-    ...(setup.clock ? { clock: setup.clock } : {}),
-  });
-  await session.signIn(setup.tokens);
+  const session = await signedInSession(setup);
   const api = createAxios(setup.fetch);
   attachAxios(session, api, { origins: [setup.apiOrigin] });
   return {

@@ -14,7 +14,7 @@ import {
 } from '../src/index.js';
 import { decodeRefreshToken } from '../src/refresh-token.js';
 import { expectEveryTokenDead } from './load.js';
-import { fastHashing, testSecret } from './support.js';
+import { testService } from './support.js';
 import { createTransactionLatch } from './transaction-latch.js';
 
 const minute = 60_000;
@@ -39,10 +39,7 @@ export function defineStoreContract(open: () => Promise<Store>): void {
     const service = await createTokenService({
       store,
       clock,
-      issuer: 'https://issuer.test',
-      audience: 'api',
-      secret: testSecret,
-      passwordHashing: fastHashing,
+      ...testService,
       ...options,
     });
     const username = `user-${randomUUID()}`;
@@ -454,10 +451,7 @@ export function defineStoreContract(open: () => Promise<Store>): void {
       const broken = await createTokenService({
         store: failing,
         clock: createManualClock(),
-        issuer: 'https://issuer.test',
-        audience: 'api',
-        secret: testSecret,
-        passwordHashing: fastHashing,
+        ...testService,
       });
       await expect(broken.refresh(tokens.refresh_token, context)).rejects.toThrow(
         'disk full (injected)',
@@ -485,10 +479,7 @@ export function defineStoreContract(open: () => Promise<Store>): void {
       const other = await createTokenService({
         store: stubborn,
         clock: createManualClock(),
-        issuer: 'https://issuer.test',
-        audience: 'api',
-        secret: testSecret,
-        passwordHashing: fastHashing,
+        ...testService,
       });
       await expect(other.refresh(tokens.refresh_token, context)).rejects.not.toBeInstanceOf(
         OAuthError,
@@ -508,10 +499,7 @@ export function defineStoreContract(open: () => Promise<Store>): void {
       const racing = await createTokenService({
         store: latch.wrap(store),
         clock,
-        issuer: 'https://issuer.test',
-        audience: 'api',
-        secret: testSecret,
-        passwordHashing: fastHashing,
+        ...testService,
         ...options,
       });
       const tokens = await login();

@@ -13,7 +13,7 @@ import {
   type TokenServerOptions,
 } from '../src/index.js';
 import { decodeRefreshToken } from '../src/refresh-token.js';
-import { fastHashing, testSecret } from './support.js';
+import { testService } from './support.js';
 
 let db: Database;
 let store: Store;
@@ -32,10 +32,7 @@ async function start(options: Partial<TokenServerOptions> = {}) {
   const server = await createTokenServer({
     store,
     clock,
-    issuer: 'https://issuer.test',
-    audience: 'api',
-    secret: testSecret,
-    passwordHashing: fastHashing,
+    ...testService,
     logger: silentLogger,
     ...options,
   });

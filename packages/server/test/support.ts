@@ -7,6 +7,14 @@ export const fastHashing: PasswordHashing = { N: 1024, r: 8, p: 1 };
 /** One server secret per test file, so services sharing a store can open its signing key. */
 export const testSecret = randomBytes(32).toString('base64url');
 
+/** What most tests give the token service: a fixed issuer and audience, the secret, cheap hashing. */
+export const testService = {
+  issuer: 'https://issuer.test',
+  audience: 'api',
+  secret: testSecret,
+  passwordHashing: fastHashing,
+} as const;
+
 export const databaseUrl = process.env.DATABASE_URL;
 
 /** Says loudly that a PostgreSQL suite is skipped (the global setup says it once too). */

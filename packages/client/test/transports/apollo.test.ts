@@ -16,38 +16,16 @@ import { MINUTE, outcome } from '../harness.js';
 import {
   type ApiServer,
   type GraphQLAuthFailure,
+  OPERATIONS,
   startApiServer,
 } from './http-adapters/api-server.js';
 import { authorizations, createRig } from './http-adapters/rig.js';
 
-const ME = gql`
-  query Me {
-    me
-  }
-`;
-const ITEM = gql`
-  query Item($id: Int!) {
-    item(id: $id) {
-      id
-      name
-    }
-  }
-`;
-const LIKE: TypedDocumentNode<{ like: number }, { id: number }> = gql`
-  mutation Like($id: Int!) {
-    like(id: $id)
-  }
-`;
-const SECRET = gql`
-  query Secret {
-    secret
-  }
-`;
-const HTTP_FORBIDDEN = gql`
-  query HttpForbidden {
-    me
-  }
-`;
+const ME = gql(OPERATIONS.me);
+const ITEM = gql(OPERATIONS.item);
+const LIKE: TypedDocumentNode<{ like: number }, { id: number }> = gql(OPERATIONS.like);
+const SECRET = gql(OPERATIONS.secret);
+const HTTP_FORBIDDEN = gql(OPERATIONS.httpForbidden);
 
 let server: ApiServer;
 

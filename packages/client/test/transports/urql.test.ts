@@ -15,38 +15,16 @@ import { MINUTE } from '../harness.js';
 import {
   type ApiServer,
   type GraphQLAuthFailure,
+  OPERATIONS,
   startApiServer,
 } from './http-adapters/api-server.js';
 import { authorizations, createRig } from './http-adapters/rig.js';
 
-const ME = gql`
-  query Me {
-    me
-  }
-`;
-const ITEM = gql`
-  query Item($id: Int!) {
-    item(id: $id) {
-      id
-      name
-    }
-  }
-`;
-const LIKE = gql`
-  mutation Like($id: Int!) {
-    like(id: $id)
-  }
-`;
-const SECRET = gql`
-  query Secret {
-    secret
-  }
-`;
-const HTTP_FORBIDDEN = gql`
-  query HttpForbidden {
-    me
-  }
-`;
+const ME = gql(OPERATIONS.me);
+const ITEM = gql(OPERATIONS.item);
+const LIKE = gql(OPERATIONS.like);
+const SECRET = gql(OPERATIONS.secret);
+const HTTP_FORBIDDEN = gql(OPERATIONS.httpForbidden);
 
 let server: ApiServer;
 

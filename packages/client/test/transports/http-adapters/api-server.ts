@@ -17,6 +17,15 @@ import { buildSchema, GraphQLError, graphql } from 'graphql';
  */
 export type GraphQLAuthFailure = 'graphql' | 'http' | 'http-graphql-response';
 
+/** The operations the Apollo and urql suites send, as text: each client parses them with its own `gql`. */
+export const OPERATIONS = {
+  me: 'query Me { me }',
+  item: 'query Item($id: Int!) { item(id: $id) { id name } }',
+  like: 'mutation Like($id: Int!) { like(id: $id) }',
+  secret: 'query Secret { secret }',
+  httpForbidden: 'query HttpForbidden { me }',
+} as const;
+
 export interface Seen {
   readonly method: string;
   readonly path: string;
