@@ -45,6 +45,7 @@ export {
 } from './lifecycle/react-native.js';
 export type { LifecycleControls, LifecycleSource } from './lifecycle/types.js';
 export type { Logger } from './logger.js';
+export type { RefreshPolicy, RetryPolicy } from './machine/policy.js';
 export {
   type OAuth2RefreshOptions,
   type OAuth2RevokeOptions,
@@ -54,7 +55,6 @@ export {
   processTokenResponse,
   refreshTokenGrantRequest,
 } from './oauth2.js';
-export type { RefreshPolicy, RetryPolicy } from './policy.js';
 export { fingerprint } from './redact.js';
 export {
   createSession,
@@ -65,7 +65,7 @@ export {
   type Session,
   type SessionOptions,
   type SessionSnapshot,
-} from './session.js';
+} from './session/create-session.js';
 export { type FileStorageOptions, fileStorage } from './storage/file.js';
 export { memoryStorage } from './storage/memory.js';
 export {

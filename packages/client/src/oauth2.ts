@@ -10,8 +10,8 @@ import {
   RefreshRejectedError,
   TokenResponseError,
 } from './errors.js';
-import { FINAL_OAUTH_ERRORS } from './refresh-outcome.js';
-import type { RefreshFunction, RevokeFunction } from './session.js';
+import type { RefreshFunction, RevokeFunction } from './session/create-session.js';
+import { FINAL_OAUTH_ERRORS } from './session/refresh-outcome.js';
 import { parseTokenInput, type TokenSet } from './tokens.js';
 
 export interface OAuth2RefreshOptions {

@@ -3,7 +3,7 @@
  */
 import { useEffect, useRef, useSyncExternalStore } from 'react';
 import type { SessionEvent } from './events.js';
-import type { Session, SessionSnapshot } from './session.js';
+import type { Session, SessionSnapshot } from './session/create-session.js';
 
 /**
  * The session's snapshot (status, expiry, idle deadline, refreshing, online, fingerprint),

@@ -2,7 +2,7 @@
  * Time decides: after every input the reducer re-reads the clock, ends the session, warns of an
  * idle deadline or starts a refresh; and it tells the runtime when to look again.
  */
-import { activeWindowOf, refreshAt } from '../policy.js';
+import { activeWindowOf, refreshAt } from './policy.js';
 import { emit, expire, type Fx, refreshNeed } from './rules.js';
 import type { Env, MachineConfig, State } from './state.js';
 

@@ -4,8 +4,8 @@
  */
 import type { ExpiredReason } from '../errors.js';
 import type { RefreshReason, SessionEvent } from '../events.js';
-import { activeWindowOf, refreshAt, usableUntil } from '../policy.js';
 import type { Tokens } from '../tokens.js';
+import { activeWindowOf, refreshAt, usableUntil } from './policy.js';
 import {
   type Effect,
   type Env,

@@ -3,8 +3,8 @@
  */
 import type { ExpiredReason, RefreshFailedError } from '../errors.js';
 import type { RefreshReason, SessionEvent } from '../events.js';
-import type { ResolvedPolicy } from '../policy.js';
 import type { Tokens } from '../tokens.js';
+import type { ResolvedPolicy } from './policy.js';
 
 export type Status = 'loading' | 'signedOut' | 'active' | 'expired';
 

@@ -5,7 +5,7 @@
 import { ServerError } from '@apollo/client/errors';
 import { ApolloLink } from '@apollo/client/link';
 import { Observable } from '@apollo/client/utilities';
-import type { Session } from '../session.js';
+import type { Session } from '../session/create-session.js';
 import { DEFAULT_UNAUTHENTICATED_CODES, hasUnauthenticatedError } from './graphql-auth-error.js';
 
 export interface AuthLinkOptions {

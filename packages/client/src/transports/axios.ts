@@ -10,8 +10,8 @@ import {
   type InternalAxiosRequestConfig,
   isAxiosError,
 } from 'axios';
-import { backgroundAccessToken, peekAccessToken } from '../background-token.js';
-import type { Session } from '../session.js';
+import { backgroundAccessToken, peekAccessToken } from '../session/adapter-access.js';
+import type { Session } from '../session/create-session.js';
 import { originFinder } from './origin.js';
 
 export interface AttachAxiosOptions {

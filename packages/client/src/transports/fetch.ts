@@ -1,7 +1,7 @@
 /**
  * `tokenkeeper/fetch`: a fetch with fetch's own signature that carries the session's live token.
  */
-import type { Session } from '../session.js';
+import type { Session } from '../session/create-session.js';
 import { originFinder, pageOrigin, urlOf } from './origin.js';
 
 export interface CreateFetchOptions {

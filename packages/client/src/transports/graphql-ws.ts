@@ -3,7 +3,6 @@
  * WebSocket connection on the live token.
  */
 import type { ClientOptions } from 'graphql-ws';
-import { backgroundAccessToken } from '../background-token.js';
 import { type Clock, systemClock } from '../clock.js';
 import {
   isTokenkeeperError,
@@ -12,7 +11,8 @@ import {
   type TokenkeeperError,
 } from '../errors.js';
 import { fingerprint } from '../redact.js';
-import type { Session } from '../session.js';
+import { backgroundAccessToken } from '../session/adapter-access.js';
+import type { Session } from '../session/create-session.js';
 import {
   createRefusalGuard,
   keepProcessAlive,

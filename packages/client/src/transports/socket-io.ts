@@ -2,11 +2,11 @@
  * `tokenkeeper/socket.io`: keeps a Socket.IO client on the live token.
  */
 import type { Socket } from 'socket.io-client';
-import { backgroundAccessToken } from '../background-token.js';
 import { type Clock, systemClock } from '../clock.js';
 import { isRetryableError } from '../errors.js';
 import { fingerprint } from '../redact.js';
-import type { Session } from '../session.js';
+import { backgroundAccessToken } from '../session/adapter-access.js';
+import type { Session } from '../session/create-session.js';
 import { createRefusalGuard, keepProcessAlive, reconnectDelay } from './socket-auth.js';
 
 export interface SocketIoAuthOptions {

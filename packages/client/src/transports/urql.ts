@@ -20,7 +20,7 @@ import {
   share,
   takeUntil,
 } from 'wonka';
-import type { Session } from '../session.js';
+import type { Session } from '../session/create-session.js';
 import { DEFAULT_UNAUTHENTICATED_CODES, hasUnauthenticatedError } from './graphql-auth-error.js';
 
 export interface TokenkeeperExchangeOptions {

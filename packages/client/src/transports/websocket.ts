@@ -1,11 +1,12 @@
 /**
  * `tokenkeeper/websocket`: a reconnecting WebSocket that authenticates with the live token.
  */
-import { backgroundAccessToken } from '../background-token.js';
+
 import { type Clock, systemClock } from '../clock.js';
 import { ConfigError, isTokenkeeperError } from '../errors.js';
 import { fingerprint } from '../redact.js';
-import type { Session } from '../session.js';
+import { backgroundAccessToken } from '../session/adapter-access.js';
+import type { Session } from '../session/create-session.js';
 import {
   createRefusalGuard,
   keepProcessAlive,

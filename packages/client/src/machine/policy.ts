@@ -2,8 +2,8 @@
  * When to refresh, when a token is still worth handing out, whether the session is in use,
  * and how long to back off: pure functions of the tokens, the options and the time.
  */
-import { ConfigError } from './errors.js';
-import type { Tokens } from './tokens.js';
+import { ConfigError } from '../errors.js';
+import type { Tokens } from '../tokens.js';
 
 /**
  * When to refresh ahead of expiry.
@@ -21,7 +21,7 @@ import type { Tokens } from './tokens.js';
  * will come back, and every wrong guess rotates a refresh token for nobody, keeps a server-side
  * idle timeout alive for an absent user, and wakes a sleeping device. Refreshing on use costs,
  * at worst, one round trip for the first request after a pause longer than the token's life.
- * Measured over 30 virtual days of bursty use (test/session.soak.test.ts), this needs about 2%
+ * Measured over 30 virtual days of bursty use (test/session/soak.test.ts), this needs about 2%
  * more refreshes than an oracle that knew every request in advance; timer-driven refresh after
  * recent use needed 8–14% more. An app idle for days makes no refresh at all until its next
  * request, which pays exactly one.

@@ -2,10 +2,10 @@
  * The session's side of cross-tab coordination: what it tells other tabs, and which reducer
  * input each of their messages becomes.
  */
-import type { CoordinationMessage, Coordinator } from './coordination/types.js';
-import type { Log } from './logger.js';
-import type { Effect, Input, State } from './machine.js';
-import { decodeRecord, encodeRecord } from './storage/record.js';
+import type { CoordinationMessage, Coordinator } from '../coordination/types.js';
+import type { Log } from '../logger.js';
+import type { Effect, Input, State } from '../machine/reduce.js';
+import { decodeRecord, encodeRecord } from '../storage/record.js';
 
 type Announcement = Extract<Effect, { type: 'announce' }>['what'];
 

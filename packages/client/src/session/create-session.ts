@@ -3,13 +3,13 @@
  * performs the effects the reducer returns, and hands tokens to callers.
  */
 
-import { withBackgroundRead } from './background-token.js';
-import { MAX_TIMER_DELAY } from './clock.js';
-import { type Decision, decide } from './decide.js';
-import { ConfigError, OfflineError, StorageError, TokenkeeperError } from './errors.js';
-import type { SessionEvent } from './events.js';
-import type { LifecycleControls, LifecycleSource } from './lifecycle/types.js';
-import { eventFields, type Log, redactingLog } from './logger.js';
+import { MAX_TIMER_DELAY } from '../clock.js';
+import { ConfigError, OfflineError, StorageError, TokenkeeperError } from '../errors.js';
+import type { SessionEvent } from '../events.js';
+import type { LifecycleControls, LifecycleSource } from '../lifecycle/types.js';
+import { eventFields, type Log, redactingLog } from '../logger.js';
+import { type Decision, decide } from '../machine/decide.js';
+import { refreshAt, usableUntil } from '../machine/policy.js';
 import {
   type Effect,
   type Env,
@@ -19,17 +19,17 @@ import {
   reduce,
   type State,
   tokenUsable,
-} from './machine.js';
-import { refreshAt, usableUntil } from './policy.js';
-import { fingerprint } from './redact.js';
+} from '../machine/reduce.js';
+import { fingerprint } from '../redact.js';
+import { encodeRecord } from '../storage/record.js';
+import { createSessionStore } from '../storage/session-store.js';
+import { parseTokenInput } from '../tokens.js';
+import { type AccessibleSession, ADAPTER_ACCESS } from './adapter-access.js';
+import { announce, inputFor } from './coordination.js';
+import { resolveOptions } from './options.js';
 import { createRefreshRunner } from './refresh-runner.js';
-import { announce, inputFor } from './session-coordination.js';
-import { resolveOptions } from './session-options.js';
-import type { Session, SessionOptions } from './session-types.js';
 import { createSnapshots } from './snapshot.js';
-import { encodeRecord } from './storage/record.js';
-import { createSessionStore } from './storage/session-store.js';
-import { parseTokenInput } from './tokens.js';
+import type { Session, SessionOptions } from './types.js';
 
 export type {
   RefreshContext,
@@ -39,7 +39,7 @@ export type {
   Session,
   SessionOptions,
   SessionSnapshot,
-} from './session-types.js';
+} from './types.js';
 
 interface Waiter {
   resolve(token: string): void;
@@ -328,7 +328,8 @@ export function createSession(options: SessionOptions = {}): Session {
     },
   );
 
-  const session: Session = {
+  const session: AccessibleSession = {
+    [ADAPTER_ACCESS]: { backgroundToken: readToken, peekToken },
     ready: () => restoring,
     async signIn(input) {
       if (disposed) throw disposedError();
@@ -413,5 +414,5 @@ export function createSession(options: SessionOptions = {}): Session {
       watchers.clear();
     },
   };
-  return withBackgroundRead(session, readToken, peekToken);
+  return session;
 }

@@ -3,7 +3,7 @@
  * 401, activity, app resumed, other tab refreshed, refresh settled) goes through `reduce`; the
  * runtime (session.ts) performs the effects. Nothing here reads a clock or touches I/O.
  */
-import { evaluate } from './machine/evaluate.js';
+import { evaluate } from './evaluate.js';
 import {
   onActivity,
   onOnline,
@@ -12,7 +12,7 @@ import {
   onRemoteActivity,
   onResume,
   onRetain,
-} from './machine/presence-inputs.js';
+} from './presence-inputs.js';
 import {
   onDemand,
   onExtend,
@@ -20,14 +20,14 @@ import {
   onRefreshRejected,
   onRefreshSucceeded,
   onUnauthorized,
-} from './machine/refresh-inputs.js';
-import type { Fx } from './machine/rules.js';
-import { onAdopt, onRemoteEnd, onRestored, onSignIn, onSignOut } from './machine/session-inputs.js';
-import type { Env, Input, MachineConfig, Result, State } from './machine/state.js';
-import type { StepContext } from './machine/step.js';
+} from './refresh-inputs.js';
+import type { Fx } from './rules.js';
+import { onAdopt, onRemoteEnd, onRestored, onSignIn, onSignOut } from './session-inputs.js';
+import type { Env, Input, MachineConfig, Result, State } from './state.js';
+import type { StepContext } from './step.js';
 
-export { nextWakeAt } from './machine/evaluate.js';
-export { inUse, tokenUsable } from './machine/rules.js';
+export { nextWakeAt } from './evaluate.js';
+export { inUse, tokenUsable } from './rules.js';
 export {
   type Effect,
   type Env,
@@ -38,7 +38,7 @@ export {
   type Result,
   type State,
   type Status,
-} from './machine/state.js';
+} from './state.js';
 
 function apply(ctx: StepContext, s: State, input: Input): State {
   switch (input.type) {

@@ -1,14 +1,14 @@
 /**
  * The public shape of a session: its options, what it shows, and what it can do.
  */
-import type { Clock } from './clock.js';
-import type { Coordinator } from './coordination/types.js';
-import type { RefreshReason, SessionEvent } from './events.js';
-import type { LifecycleSource } from './lifecycle/types.js';
-import type { Logger } from './logger.js';
-import type { RefreshPolicy, RetryPolicy } from './policy.js';
-import type { SessionStorage } from './storage/types.js';
-import type { TokenInput } from './tokens.js';
+import type { Clock } from '../clock.js';
+import type { Coordinator } from '../coordination/types.js';
+import type { RefreshReason, SessionEvent } from '../events.js';
+import type { LifecycleSource } from '../lifecycle/types.js';
+import type { Logger } from '../logger.js';
+import type { RefreshPolicy, RetryPolicy } from '../machine/policy.js';
+import type { SessionStorage } from '../storage/types.js';
+import type { TokenInput } from '../tokens.js';
 
 /** What a `refresh` function receives. */
 export interface RefreshContext {

@@ -2,13 +2,13 @@
  * Session options, validated once: what the reducer needs (its config) and what the runtime
  * needs (clock, storage, timeouts), with the defaults applied.
  */
-import { type Clock, systemClock } from './clock.js';
-import { ConfigError } from './errors.js';
-import type { MachineConfig } from './machine.js';
-import { resolvePolicy } from './policy.js';
-import type { SessionOptions } from './session-types.js';
-import { memoryStorage } from './storage/memory.js';
-import type { SessionStorage } from './storage/types.js';
+import { type Clock, systemClock } from '../clock.js';
+import { ConfigError } from '../errors.js';
+import { resolvePolicy } from '../machine/policy.js';
+import type { MachineConfig } from '../machine/reduce.js';
+import { memoryStorage } from '../storage/memory.js';
+import type { SessionStorage } from '../storage/types.js';
+import type { SessionOptions } from './types.js';
 
 export interface ResolvedOptions {
   readonly config: MachineConfig;

@@ -1,6 +1,6 @@
 import type { RevokeContext } from 'tokenkeeper';
 import { describe, expect, it } from 'vitest';
-import { harness, MINUTE, outcome, SECOND } from './harness.js';
+import { harness, MINUTE, outcome, SECOND } from '../harness.js';
 
 describe('telling the server when the session ends here (revoke, RFC 7009)', () => {
   it('signOut() revokes the refresh token before it resolves; the server refuses it afterwards', async () => {

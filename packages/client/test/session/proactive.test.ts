@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DAY, HOUR, harness, MINUTE, SECOND } from './harness.js';
+import { DAY, HOUR, harness, MINUTE, SECOND } from '../harness.js';
 
 describe('proactive refresh (behaviour 1)', () => {
   it('steady use: refreshed in the background before expiry, nobody waits, no 401', async () => {

@@ -1,6 +1,6 @@
 import { memoryStorage, RefreshRejectedError, SessionExpiredError } from 'tokenkeeper';
 import { describe, expect, it } from 'vitest';
-import { harness, MINUTE, outcome } from './harness.js';
+import { harness, MINUTE, outcome } from '../harness.js';
 
 describe('rejected refresh ends the session without loops (behaviour 4)', () => {
   for (const [script, reason] of [

@@ -4,11 +4,11 @@
  * whose answers you script.
  */
 
-export { createVirtualClock, type VirtualClock } from './testing/clock.js';
-export { seededRandom } from './testing/random.js';
+export { createVirtualClock, type VirtualClock } from './clock.js';
+export { seededRandom } from './random.js';
 export {
   createTokenEndpoint,
   type ScriptedOutcome,
   type TokenEndpoint,
   type TokenEndpointOptions,
-} from './testing/token-endpoint.js';
+} from './token-endpoint.js';

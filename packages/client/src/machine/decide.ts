@@ -8,8 +8,8 @@ import {
   SessionExpiredError,
   SignedOutError,
   type TokenkeeperError,
-} from './errors.js';
-import { type MachineConfig, type State, tokenUsable } from './machine.js';
+} from '../errors.js';
+import { type MachineConfig, type State, tokenUsable } from './reduce.js';
 
 export type Decision = { token: string } | { error: TokenkeeperError } | 'wait';
 

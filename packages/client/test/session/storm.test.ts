@@ -1,6 +1,6 @@
 import { createFetch } from 'tokenkeeper/fetch';
 import { describe, expect, it } from 'vitest';
-import { harness, MINUTE } from './harness.js';
+import { harness, MINUTE } from '../harness.js';
 
 // Seed 001: five parallel 401s fired five refreshes and rotation logged the user out.
 describe('401 storm (behaviour 3, seed 001)', () => {

@@ -1,7 +1,7 @@
 import { createSession, memoryStorage } from 'tokenkeeper';
 import { createTokenEndpoint, createVirtualClock } from 'tokenkeeper/testing';
 import { describe, expect, it } from 'vitest';
-import { DAY, harness, MINUTE } from './harness.js';
+import { DAY, harness, MINUTE } from '../harness.js';
 
 // Seed 000: an app opened after 4-5 days showed empty screens because its token had expired.
 describe('days idle (behaviour 2, seed 000)', () => {

@@ -2,16 +2,16 @@
  * Running the exchanges the reducer asks for: refreshes (under the cross-tab lock, with a
  * timeout, classified as success, failure or rejection) and revocations.
  */
-import type { Clock } from './clock.js';
-import type { Coordinator } from './coordination/types.js';
-import type { RefreshReason } from './events.js';
-import type { Log } from './logger.js';
-import type { Input, State } from './machine.js';
-import { sanitizeError } from './redact.js';
+import type { Clock } from '../clock.js';
+import type { Coordinator } from '../coordination/types.js';
+import type { RefreshReason } from '../events.js';
+import type { Log } from '../logger.js';
+import type { Input, State } from '../machine/reduce.js';
+import { sanitizeError } from '../redact.js';
+import type { SessionStore } from '../storage/session-store.js';
+import { parseTokenInput, type Tokens } from '../tokens.js';
 import { classifyRefreshError } from './refresh-outcome.js';
-import type { RefreshFunction, RevokeContext, RevokeFunction } from './session-types.js';
-import type { SessionStore } from './storage/session-store.js';
-import { parseTokenInput, type Tokens } from './tokens.js';
+import type { RefreshFunction, RevokeContext, RevokeFunction } from './types.js';
 
 export interface RefreshRunnerOptions {
   getState(): State;

@@ -1,6 +1,6 @@
 import { SessionExpiredError } from 'tokenkeeper';
 import { describe, expect, it } from 'vitest';
-import { harness, MINUTE, outcome, SECOND } from './harness.js';
+import { harness, MINUTE, outcome, SECOND } from '../harness.js';
 
 // Seed 002: a 15-minute session token with no expiry given, extended by every API call.
 const sliding = (extra: Parameters<typeof harness>[0] = {}) =>

@@ -1,7 +1,7 @@
 import { isRetryableError, type RefreshFunction } from 'tokenkeeper';
 import { seededRandom } from 'tokenkeeper/testing';
 import { describe, expect, it } from 'vitest';
-import { DAY, HOUR, harness, MINUTE, outcome, SECOND } from './harness.js';
+import { DAY, HOUR, harness, MINUTE, outcome, SECOND } from '../harness.js';
 
 const TTL = 15 * MINUTE;
 

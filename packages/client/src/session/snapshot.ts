@@ -2,9 +2,10 @@
  * What a session shows about itself, derived from its state. A snapshot keeps its identity
  * while its content is unchanged, as `useSyncExternalStore` needs.
  */
-import type { MachineConfig, State } from './machine.js';
-import { refreshAt } from './policy.js';
-import type { SessionSnapshot } from './session-types.js';
+
+import { refreshAt } from '../machine/policy.js';
+import type { MachineConfig, State } from '../machine/reduce.js';
+import type { SessionSnapshot } from './types.js';
 
 function shallowEqual(a: SessionSnapshot, b: SessionSnapshot): boolean {
   const keys = Object.keys(a) as (keyof SessionSnapshot)[];

@@ -1,7 +1,7 @@
 import { createSession, memoryStorage } from 'tokenkeeper';
 import { describe, expect, it, vi } from 'vitest';
-import { createFetch } from '../src/transports/fetch.js';
-import { harness, MINUTE, outcome, SECOND } from './harness.js';
+import { createFetch } from '../../src/transports/fetch.js';
+import { harness, MINUTE, outcome, SECOND } from '../harness.js';
 
 // Findings of the code review, each pinned by a test that failed before its fix.
 describe('session contract details', () => {

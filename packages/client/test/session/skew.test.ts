@@ -1,7 +1,7 @@
 import { createSession } from 'tokenkeeper';
 import { createTokenEndpoint, createVirtualClock } from 'tokenkeeper/testing';
 import { describe, expect, it } from 'vitest';
-import { MINUTE, SECOND } from './harness.js';
+import { MINUTE, SECOND } from '../harness.js';
 
 describe('clock skew (behaviour 7)', () => {
   const cases = [

@@ -9,7 +9,7 @@ import {
   type RefreshRejectedError,
   type TokenkeeperError,
   TokenResponseError,
-} from './errors.js';
+} from '../errors.js';
 
 /** RFC 6749 §5.2 error codes: each means retrying the same request cannot succeed. */
 export const FINAL_OAUTH_ERRORS: ReadonlySet<string> = new Set([

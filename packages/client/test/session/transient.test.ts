@@ -1,6 +1,6 @@
 import { isRetryableError, RefreshFailedError } from 'tokenkeeper';
 import { describe, expect, it } from 'vitest';
-import { harness, MINUTE, outcome, SECOND } from './harness.js';
+import { harness, MINUTE, outcome, SECOND } from '../harness.js';
 
 describe('offline is not logout (behaviour 5)', () => {
   for (const script of [
