@@ -7,11 +7,12 @@ import {
   RefreshFailedError,
   SessionExpiredError,
   SignedOutError,
-  type TokenkeeperError,
 } from '../errors.js';
-import { type MachineConfig, type State, tokenUsable } from './reduce.js';
+import { refreshAt, usableUntil } from './policy.js';
+import { tokenUsable } from './rules.js';
+import type { MachineConfig, Outcome, State } from './state.js';
 
-export type Decision = { token: string } | { error: TokenkeeperError } | 'wait';
+export type Decision = Outcome | 'wait';
 
 export function decide(config: MachineConfig, state: State, now: number): Decision {
   switch (state.status) {
@@ -32,4 +33,24 @@ export function decide(config: MachineConfig, state: State, now: number): Decisi
       };
     }
   }
+}
+
+/**
+ * The token a caller can have without any decision, and until when: the answer `decide` would
+ * give, memoised for the hot path of `getAccessToken()` until the first moment (refresh point,
+ * end of usability, idle deadline, refresh-token expiry) at which it could change.
+ */
+export function servable(
+  config: MachineConfig,
+  state: State,
+): { readonly token: string; readonly until: number } | undefined {
+  const t = state.tokens;
+  if (!t || !tokenUsable(config, state, Number.NEGATIVE_INFINITY)) return undefined;
+  const until = Math.min(
+    refreshAt(config.policy, t) ?? Number.POSITIVE_INFINITY,
+    usableUntil(config.policy, t),
+    state.idleDeadline ?? Number.POSITIVE_INFINITY,
+    t.refreshExpiresAt ?? Number.POSITIVE_INFINITY,
+  );
+  return { token: t.accessToken, until };
 }

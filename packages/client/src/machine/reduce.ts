@@ -3,6 +3,7 @@
  * 401, activity, app resumed, other tab refreshed, refresh settled) goes through `reduce`; the
  * runtime (session.ts) performs the effects. Nothing here reads a clock or touches I/O.
  */
+import { decide } from './decide.js';
 import { evaluate } from './evaluate.js';
 import {
   onActivity,
@@ -23,9 +24,10 @@ import {
 } from './refresh-inputs.js';
 import type { Fx } from './rules.js';
 import { onAdopt, onRemoteEnd, onRestored, onSignIn, onSignOut } from './session-inputs.js';
-import type { Env, Input, MachineConfig, Result, State } from './state.js';
+import type { Effect, Env, Input, MachineConfig, Result, State } from './state.js';
 import type { StepContext } from './step.js';
 
+export { type Decision, decide, servable } from './decide.js';
 export { nextWakeAt } from './evaluate.js';
 export { inUse, tokenUsable } from './rules.js';
 export {
@@ -34,6 +36,7 @@ export {
   type Input,
   initialState,
   type MachineConfig,
+  type Outcome,
   type RefreshState,
   type Result,
   type State,
@@ -83,8 +86,30 @@ function apply(ctx: StepContext, s: State, input: Input): State {
   }
 }
 
+/**
+ * One step: applies `input` at `env.now`, re-reads the clock (`evaluate`), and returns the new
+ * state with the effects to perform, in order. Callers waiting for a token are answered from
+ * the state the step ends in (a refresh that `evaluate` starts makes them wait for it).
+ */
 export function reduce(config: MachineConfig, state: State, input: Input, env: Env): Result {
   const fx: Fx = [];
   const applied = apply({ config, env, fx, now: env.now }, state, input);
-  return { state: evaluate(config, applied, env, fx), effects: fx };
+  const next = evaluate(config, applied, env, fx);
+  const effects: Effect[] = [];
+  let answered = false;
+  for (const effect of fx) {
+    if (effect.type !== 'answer') {
+      effects.push(effect);
+      continue;
+    }
+    if (answered) continue;
+    answered = true;
+    const decision = decide(config, next, env.now);
+    if (decision === 'wait') continue;
+    effects.push({ type: 'settle', who: 'token', outcome: decision });
+    if (fx.some((e) => e.type === 'answer' && e.who === 'all')) {
+      effects.push({ type: 'settle', who: 'refresh', outcome: decision });
+    }
+  }
+  return { state: next, effects };
 }

@@ -1,31 +1,61 @@
 /**
  * Reducer transitions: asking for tokens, 401s, and how refreshes settle.
  */
-import { RefreshFailedError } from '../errors.js';
-import { dropRefresh, emit, expire, restartIdle, tokenUsable, withTokens } from './rules.js';
+import { ConfigError, OfflineError, RefreshFailedError } from '../errors.js';
+import { fingerprint } from '../redact.js';
+import {
+  answer,
+  dropRefresh,
+  emit,
+  expire,
+  restartIdle,
+  settleRefreshCalls,
+  tokenUsable,
+  withTokens,
+} from './rules.js';
 import type { State } from './state.js';
 import type { InputOf, StepContext } from './step.js';
 
 export function onDemand(ctx: StepContext, s: State): State {
-  const { config, now } = ctx;
-  // While stored tokens are still being read, remember the demand: the restore serves it.
+  const { config, fx, now } = ctx;
+  // While stored tokens are still being read, remember the demand: the restore answers it.
   if (s.status === 'loading') return { ...s, refresh: { ...s.refresh, wanted: 'demand' } };
+  // Answered from the state this step ends in: the token, a wait for the refresh that starts
+  // now, or why there is none (offline, backing off, signed out).
+  answer(fx);
   if (s.status !== 'active' || tokenUsable(config, s, now) || s.refresh.wanted) return s;
   return { ...s, refresh: { ...s.refresh, wanted: 'demand' } };
 }
 
 export function onUnauthorized(ctx: StepContext, s: State, input: InputOf<'unauthorized'>): State {
   const { fx } = ctx;
-  if (s.status !== 'active') return s;
-  const stale = input.generation !== s.generation;
-  emit(fx, { type: 'unauthorized', fingerprint: input.fingerprint, stale });
+  if (s.status !== 'active' || !s.tokens) return s;
+  const { usedToken } = input;
+  // A 401 for a token older than the current one is answered by a retry with the current
+  // token, never by another refresh.
+  const stale = usedToken !== s.tokens.accessToken;
+  const print = usedToken === undefined ? 'none' : fingerprint(usedToken);
+  emit(fx, { type: 'unauthorized', fingerprint: print, stale });
   if (stale || s.rejectedGeneration === s.generation) return s;
   return { ...s, rejectedGeneration: s.generation };
 }
 
 export function onExtend(ctx: StepContext, s: State): State {
-  const { config, now } = ctx;
-  if (s.status !== 'active') return s;
+  const { config, fx, now } = ctx;
+  // Not signed in: the call is answered like a token request (after the restore, if loading).
+  if (s.status === 'loading') return onDemand(ctx, s);
+  if (s.status !== 'active') {
+    answer(fx, 'all');
+    return s;
+  }
+  if (!config.canRefresh) {
+    settleRefreshCalls(fx, { error: new ConfigError('The session has no refresh option') });
+    return s;
+  }
+  if (!s.online) {
+    settleRefreshCalls(fx, { error: new OfflineError() });
+    return s;
+  }
   // An explicit request (a "stay signed in" button) is the user, here now: the countdown
   // restarts at once (a refresh already running for a socket would not restart it), and the
   // refresh that tells the server does not wait out the backoff.
@@ -56,7 +86,8 @@ export function onRefreshSucceeded(
     previousFingerprint: previous,
     expiresAt: input.tokens.expiresAt,
   });
-  fx.push({ type: 'settleWaiters' });
+  settleRefreshCalls(fx, { token: input.tokens.accessToken });
+  answer(fx);
   return next;
 }
 
@@ -80,7 +111,8 @@ export function onRefreshFailed(
     retryAt,
   });
   emit(fx, { type: 'refreshFailed', reason, error, attempt: failures, retryAt });
-  fx.push({ type: 'settleWaiters' });
+  settleRefreshCalls(fx, { error });
+  answer(fx);
   return {
     ...s,
     refresh: {
@@ -102,5 +134,7 @@ export function onRefreshRejected(
 ): State {
   const { fx, now } = ctx;
   if (s.refresh.inFlight?.seq !== input.seq) return s;
-  return expire(s, fx, now, input.reason, input.error);
+  // The attempt has settled: nothing left to abort.
+  const settled = { ...s, refresh: { ...s.refresh, inFlight: undefined } };
+  return expire(settled, fx, now, input.reason, input.error);
 }

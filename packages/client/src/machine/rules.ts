@@ -11,11 +11,33 @@ import {
   type Env,
   idleRefresh,
   type MachineConfig,
+  type Outcome,
   type RefreshState,
   type State,
 } from './state.js';
 
-export type Fx = Effect[];
+/**
+ * A request, inside one step, to answer waiting callers from the state the step ends in:
+ * `token` answers callers waiting for any usable token, `all` also those waiting for a refresh.
+ * `reduce` turns it into `settle` effects once the step (and `evaluate`) is done, because only
+ * the final state says whether a caller still has to wait.
+ */
+export interface Answer {
+  readonly type: 'answer';
+  readonly who: 'token' | 'all';
+}
+
+/** Effects collected during one step, plus the answers `reduce` resolves at its end. */
+export type Fx = (Effect | Answer)[];
+
+export function answer(fx: Fx, who: Answer['who'] = 'token'): void {
+  fx.push({ type: 'answer', who });
+}
+
+/** Answers the callers waiting for a refresh (`refresh()`, `extend()`) with what it gave. */
+export function settleRefreshCalls(fx: Fx, outcome: Outcome): void {
+  fx.push({ type: 'settle', who: 'refresh', outcome });
+}
 
 export function emit(fx: Fx, event: SessionEvent): void {
   fx.push({ type: 'emit', event });
@@ -84,7 +106,7 @@ export function end(
       : { type: 'signedOut', remote },
   );
   if (!remote) fx.push({ type: 'announce', what: outcome ? 'expired' : 'signedOut' });
-  fx.push({ type: 'settleWaiters' });
+  answer(fx, 'all');
   return {
     ...s,
     status: outcome ? 'expired' : 'signedOut',

@@ -1,11 +1,21 @@
-import { dropRefresh, emit, end, restartIdle, tokenUsable, withTokens } from './rules.js';
+import {
+  answer,
+  dropRefresh,
+  emit,
+  end,
+  restartIdle,
+  settleRefreshCalls,
+  tokenUsable,
+  withTokens,
+} from './rules.js';
 import { idleRefresh, type State } from './state.js';
 import type { InputOf, StepContext } from './step.js';
 
 export function onRestored(ctx: StepContext, s: State, input: InputOf<'restored'>): State {
   const { config, fx, now } = ctx;
   if (s.status !== 'loading') return s;
-  fx.push({ type: 'settleWaiters' });
+  // Callers that asked while the store was read (a token, or a refresh) get what it held.
+  answer(fx, 'all');
   const idle = { ...idleRefresh, seq: s.refresh.seq };
   if (!input.tokens) return { ...s, status: 'signedOut', refresh: idle };
   emit(fx, {
@@ -33,7 +43,9 @@ export function onSignIn(ctx: StepContext, s: State, input: InputOf<'signIn'>): 
     expiresAt: input.tokens.expiresAt,
     remote: false,
   });
-  fx.push({ type: 'settleWaiters' });
+  // A sign-in supersedes a refresh that was running: its callers get the new token.
+  settleRefreshCalls(fx, { token: input.tokens.accessToken });
+  answer(fx);
   return next;
 }
 
@@ -94,6 +106,8 @@ export function onAdopt(ctx: StepContext, s: State, input: InputOf<'adopt'>): St
           remote: true,
         },
   );
-  fx.push({ type: 'settleWaiters' });
+  // Newer tokens from elsewhere answer a refresh() that was waiting here.
+  settleRefreshCalls(fx, { token: input.tokens.accessToken });
+  answer(fx);
   return next;
 }

@@ -1,7 +1,7 @@
 /**
  * What the session's reducer works on: its state, its inputs and the effects it asks for.
  */
-import type { ExpiredReason, RefreshFailedError } from '../errors.js';
+import type { ExpiredReason, RefreshFailedError, TokenkeeperError } from '../errors.js';
 import type { RefreshReason, SessionEvent } from '../events.js';
 import type { Tokens } from '../tokens.js';
 import type { ResolvedPolicy } from './policy.js';
@@ -69,8 +69,10 @@ export type Input =
   | { type: 'signOut'; remote: boolean }
   | { type: 'tick' }
   | { type: 'demand' }
-  | { type: 'unauthorized'; generation: number; fingerprint: string }
+  /** A transport got a 401 with `usedToken` (undefined when it sent none). */
+  | { type: 'unauthorized'; usedToken: string | undefined }
   | { type: 'activity' }
+  /** `refresh()` or `extend()` was called: refresh now, and answer the call. */
   | { type: 'extend' }
   | {
       type: 'refreshSucceeded';
@@ -103,11 +105,18 @@ export type Effect =
   | { type: 'persist' }
   | { type: 'clearStorage' }
   | { type: 'emit'; event: SessionEvent }
-  | { type: 'settleWaiters' }
+  /**
+   * Answers callers waiting for a token (`token`: any usable one, e.g. `getAccessToken()`) or
+   * for the next refresh (`refresh`: `refresh()`, `extend()`).
+   */
+  | { type: 'settle'; who: 'token' | 'refresh'; outcome: Outcome }
   | { type: 'announce'; what: 'signedIn' | 'refreshed' | 'activity' | 'signedOut' | 'expired' }
   /** A remote end: delete the stored record if it still holds the tokens this session had. */
   | { type: 'clearStorageIfHeld'; tokens: Tokens }
   | { type: 'revoke'; tokens: Tokens; reason: 'signOut' | 'idle' };
+
+/** What a waiting caller gets: a token, or the typed error that explains why there is none. */
+export type Outcome = { readonly token: string } | { readonly error: TokenkeeperError };
 
 /** What the runtime observes and hands in with every input. */
 export interface Env {

@@ -1,15 +1,12 @@
 /**
  * The runtime around the pure reducer: it turns calls, timers and platform signals into inputs,
- * performs the effects the reducer returns, and hands tokens to callers.
+ * performs the effects the reducer returns, and hands tokens to callers. It decides nothing:
+ * every "wait, refresh, answer or fail" comes from the reducer (`machine/`).
  */
 
-import { MAX_TIMER_DELAY } from '../clock.js';
-import { ConfigError, OfflineError, StorageError, TokenkeeperError } from '../errors.js';
-import type { SessionEvent } from '../events.js';
+import { ConfigError, DisposedError, StorageError } from '../errors.js';
 import type { LifecycleControls, LifecycleSource } from '../lifecycle/types.js';
-import { eventFields, type Log, redactingLog } from '../logger.js';
-import { type Decision, decide } from '../machine/decide.js';
-import { refreshAt, usableUntil } from '../machine/policy.js';
+import { type Log, redactingLog } from '../logger.js';
 import {
   type Effect,
   type Env,
@@ -18,18 +15,20 @@ import {
   nextWakeAt,
   reduce,
   type State,
-  tokenUsable,
+  servable,
 } from '../machine/reduce.js';
-import { fingerprint } from '../redact.js';
 import { encodeRecord } from '../storage/record.js';
 import { createSessionStore } from '../storage/session-store.js';
 import { parseTokenInput } from '../tokens.js';
 import { type AccessibleSession, ADAPTER_ACCESS } from './adapter-access.js';
 import { announce, inputFor } from './coordination.js';
+import { createListeners } from './listeners.js';
 import { resolveOptions } from './options.js';
 import { createRefreshRunner } from './refresh-runner.js';
 import { createSnapshots } from './snapshot.js';
 import type { Session, SessionOptions } from './types.js';
+import { createWaiters } from './waiters.js';
+import { createWakeTimer } from './wake-timer.js';
 
 export type {
   RefreshContext,
@@ -41,12 +40,7 @@ export type {
   SessionSnapshot,
 } from './types.js';
 
-interface Waiter {
-  resolve(token: string): void;
-  reject(error: unknown): void;
-}
-
-const disposedError = () => new TokenkeeperError('ERR_DISPOSED', 'The session was disposed');
+const disposedError = () => new DisposedError();
 
 /**
  * Creates a session: the owner of one user's tokens.
@@ -60,30 +54,28 @@ export function createSession(options: SessionOptions = {}): Session {
   const { config, clock, storage, storageKey, refreshTimeout, random } = resolveOptions(options);
   const coordinator = options.coordinator;
   let state: State = initialState(options.online ?? true);
+  /** Last time a caller read the token: an observation handed to the reducer as `env`. */
   let lastReadAt: number | undefined;
   let disposed = false;
   let dispatching = false;
   const queue: Input[] = [];
-  const waiters = new Set<Waiter>();
-  const listeners = new Set<(event: SessionEvent) => void>();
-  const watchers = new Set<() => void>();
-  /** Pending refresh() calls, rejected by dispose(). */
-  const refreshCalls = new Set<(error: unknown) => void>();
-  let timer: { handle: unknown; at: number } | undefined;
+  /** `servable(state)`, kept with the state: the hot path of `getAccessToken()`. */
+  let hot: ReturnType<typeof servable>;
   let revoking: Promise<void> = Promise.resolve();
-  // The hot path of getAccessToken: a token and the instant until which it needs no decision.
-  let hot: { token: string; until: number } | undefined;
+  const waiters = createWaiters();
   const snapshotOf = createSnapshots(config);
+  const timer = createWakeTimer(clock, () => dispatch({ type: 'tick' }));
 
   const log: Log = redactingLog(options.logger, () => {
     const t = state.tokens;
     return t ? [t.accessToken, ...(t.refreshToken ? [t.refreshToken] : [])] : [];
   });
+  const listeners = createListeners(log);
   const store = createSessionStore({
     storage,
     key: storageKey,
     log,
-    onWriteError: (error) => emit({ type: 'storageError', error }),
+    onWriteError: (error) => listeners.emit({ type: 'storageError', error }),
   });
   const runner = createRefreshRunner({
     getState: () => state,
@@ -97,16 +89,16 @@ export function createSession(options: SessionOptions = {}): Session {
     log,
   });
 
+  /** Runs `input` through the reducer; inputs arriving meanwhile (from effects) queue behind. */
   function dispatch(input: Input): void {
     queue.push(input);
-    if (dispatching) return; // re-entrant call from an effect or a listener: run after
+    if (dispatching) return;
     dispatching = true;
     try {
       for (let next = queue.shift(); next; next = queue.shift()) step(next);
     } finally {
       dispatching = false;
     }
-    if (waiters.size > 0) settleWaiters();
   }
 
   function step(input: Input): void {
@@ -114,22 +106,12 @@ export function createSession(options: SessionOptions = {}): Session {
     const before = state;
     const result = reduce(config, state, input, env);
     state = result.state;
-    if (state !== before) hot = hotPath();
+    if (state !== before) hot = servable(config, state);
     for (const effect of result.effects) perform(effect);
-    schedule(env.now);
-    if (state !== before) for (const watcher of [...watchers]) watcher();
-  }
-
-  function hotPath(): typeof hot {
-    const t = state.tokens;
-    if (!t || !tokenUsable(config, state, Number.NEGATIVE_INFINITY)) return undefined;
-    const until = Math.min(
-      refreshAt(config.policy, t) ?? Number.POSITIVE_INFINITY,
-      usableUntil(config.policy, t),
-      state.idleDeadline ?? Number.POSITIVE_INFINITY,
-      t.refreshExpiresAt ?? Number.POSITIVE_INFINITY,
-    );
-    return { token: t.accessToken, until };
+    const wakeAt =
+      state.paused && !options.timersWhilePaused ? undefined : nextWakeAt(config, state, env.now);
+    if (!disposed) timer.set(wakeAt, env.now);
+    if (state !== before) listeners.changed();
   }
 
   function perform(effect: Effect): void {
@@ -150,10 +132,10 @@ export function createSession(options: SessionOptions = {}): Session {
         store.clearIfHeld(effect.tokens);
         return;
       case 'emit':
-        emit(effect.event);
+        listeners.emit(effect.event);
         return;
-      case 'settleWaiters':
-        settleWaiters();
+      case 'settle':
+        waiters.settle(effect.who, effect.outcome);
         return;
       case 'announce':
         if (coordinator) announce(coordinator, state, effect.what);
@@ -164,65 +146,21 @@ export function createSession(options: SessionOptions = {}): Session {
     }
   }
 
-  function emit(event: SessionEvent): void {
-    log(
-      event.type === 'refreshFailed' ? 'warn' : 'debug',
-      `session ${event.type}`,
-      eventFields(event),
-    );
-    for (const listener of [...listeners]) {
-      try {
-        listener(event);
-      } catch (error) {
-        // A listener's bug must not break the session, nor vanish: report it asynchronously.
-        log('error', 'session listener threw', { error });
-        queueMicrotask(() => {
-          throw error;
-        });
-      }
-    }
+  /** Waits for the reducer's answer to `input` (registered first: the answer may be at once). */
+  function ask(who: 'token' | 'refresh', input: Input): Promise<string> {
+    if (disposed) return Promise.reject(disposedError());
+    const answer = waiters.wait(who);
+    dispatch(input);
+    return answer;
   }
 
-  function schedule(now: number): void {
-    const at =
-      state.paused && !options.timersWhilePaused ? undefined : nextWakeAt(config, state, now);
-    if (timer && timer.at === at) return;
-    if (timer) clock.clearTimeout(timer.handle);
-    timer = undefined;
-    if (at === undefined || disposed) return;
-    // Long waits hop in bounded steps: platform timers overflow past 24.8 days and fire at once.
-    const handle = clock.setTimeout(
-      () => {
-        if (timer?.handle !== handle) return;
-        timer = undefined;
-        dispatch({ type: 'tick' });
-      },
-      Math.min(at - now, MAX_TIMER_DELAY),
-    );
-    timer = { handle, at };
-  }
-
-  function settle(waiter: Waiter, decision: Exclude<Decision, 'wait'>): void {
-    if ('token' in decision) waiter.resolve(decision.token);
-    else waiter.reject(decision.error);
-  }
-
-  function settleWaiters(): void {
-    if (waiters.size === 0) return;
-    const decision = decide(config, state, clock.now());
-    if (decision === 'wait') return;
-    const ready = [...waiters];
-    waiters.clear();
-    for (const waiter of ready) settle(waiter, decision);
-  }
-
-  /** The token for a request: at once on the hot path, else after the refresh it waits for. */
+  /** The token for a request: at once on the hot path, else the reducer's answer. */
   function readToken(): Promise<string> {
     if (disposed) return Promise.reject(disposedError());
     const now = clock.now();
     lastReadAt = now;
     if (hot !== undefined && now < hot.until) return Promise.resolve(hot.token);
-    return acquire();
+    return ask('token', { type: 'demand' });
   }
 
   /** The token when the hot path has it (counting as activity, like getAccessToken), else undefined. */
@@ -235,65 +173,12 @@ export function createSession(options: SessionOptions = {}): Session {
     return hot.token;
   }
 
-  function acquire(): Promise<string> {
-    if (disposed) return Promise.reject(disposedError());
-    if (dispatching) {
-      // Called from inside a listener: the demand is queued behind the input being handled, so
-      // decide once it has run (dispatch settles waiters when its queue drains).
-      return new Promise((resolve, reject) => {
-        waiters.add({ resolve, reject });
-        dispatch({ type: 'demand' });
-      });
-    }
-    dispatch({ type: 'demand' });
-    const decision = decide(config, state, clock.now());
-    return new Promise((resolve, reject) => {
-      if (decision === 'wait') waiters.add({ resolve, reject });
-      else settle({ resolve, reject }, decision);
-    });
-  }
-
-  /** Resolves with the access token after the next refresh, or rejects with why there is none. */
-  function refreshOnce(): Promise<string> {
-    const generation = state.generation;
-    return new Promise<string>((resolve, reject) => {
-      const finish = (settleWith: () => void) => {
-        stop();
-        refreshCalls.delete(rejectOnDispose);
-        settleWith();
-      };
-      const rejectOnDispose = (error: unknown) => finish(() => reject(error));
-      refreshCalls.add(rejectOnDispose);
-      // The listener is in place before the input is processed, which may happen later when this
-      // is called from inside another listener.
-      const stop = session.subscribe((event) => {
-        if (event.type === 'refreshed' && state.generation !== generation) {
-          finish(() => resolve(state.tokens!.accessToken));
-        } else if (event.type === 'refreshFailed') {
-          finish(() => reject(event.error));
-        } else if (event.type === 'expired' || event.type === 'signedOut') {
-          finish(() => acquire().then(resolve, reject));
-        }
-      });
-      dispatch({ type: 'extend' });
-    });
-  }
-
   const controls: LifecycleControls = {
     pause: () => !disposed && dispatch({ type: 'pause' }),
     resume: () => !disposed && dispatch({ type: 'resume' }),
     setOnline: (online) => !disposed && dispatch({ type: 'online', online }),
   };
-  const sources =
-    options.lifecycle === undefined ? [] : ([] as LifecycleSource[]).concat(options.lifecycle);
-  for (const source of sources) {
-    if (typeof source !== 'function') {
-      throw new ConfigError(
-        'lifecycle must be a lifecycle source (a function, such as browserLifecycle()) or an array of them',
-      );
-    }
-  }
-  const cleanups = sources.map((source) => source(controls));
+  const cleanups = lifecycleSources(options.lifecycle).map((source) => source(controls));
   if (coordinator) {
     const stopListening = coordinator.subscribe((message) => {
       const input = disposed ? undefined : inputFor(message, log);
@@ -318,8 +203,7 @@ export function createSession(options: SessionOptions = {}): Session {
           ? cause
           : new StorageError('Reading the session failed', { cause });
       log('warn', 'stored session unreadable; starting signed out', { error });
-      emit({ type: 'storageError', error });
-      if (state.status !== 'loading') return;
+      listeners.emit({ type: 'storageError', error });
       // Signed out, but what could not be read stays where it is until the next sign-in
       // replaces it: a wrong key may be a configuration mistake that gets corrected, and a
       // keychain that is locked during a background launch opens later. Deleting would turn
@@ -349,30 +233,15 @@ export function createSession(options: SessionOptions = {}): Session {
     handleUnauthorized(usedToken) {
       if (disposed) return Promise.reject(disposedError());
       lastReadAt = clock.now();
-      const t = state.tokens;
-      if (state.status === 'active' && t) {
-        const current = typeof usedToken === 'string' && usedToken === t.accessToken;
-        const print = typeof usedToken === 'string' ? fingerprint(usedToken) : 'none';
-        dispatch({
-          type: 'unauthorized',
-          generation: current ? state.generation : -1,
-          fingerprint: print,
-        });
-      }
-      return acquire();
+      const used = typeof usedToken === 'string' ? usedToken : undefined;
+      dispatch({ type: 'unauthorized', usedToken: used });
+      return ask('token', { type: 'demand' });
     },
     markActivity() {
       // Per request on the hot path: skip the reducer when nothing reads activity.
       if (!disposed && config.tracksActivity) dispatch({ type: 'activity' });
     },
-    refresh() {
-      if (disposed) return Promise.reject(disposedError());
-      if (state.status !== 'active') return acquire();
-      if (!config.canRefresh)
-        return Promise.reject(new ConfigError('The session has no refresh option'));
-      if (!state.online) return Promise.reject(new OfflineError());
-      return refreshOnce();
-    },
+    refresh: () => ask('refresh', { type: 'extend' }),
     async extend() {
       await session.refresh();
     },
@@ -389,30 +258,31 @@ export function createSession(options: SessionOptions = {}): Session {
     pause: controls.pause,
     resume: controls.resume,
     setOnline: controls.setOnline,
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    watch(listener) {
-      watchers.add(listener);
-      return () => watchers.delete(listener);
-    },
+    subscribe: (listener) => listeners.subscribe(listener),
+    watch: (watcher) => listeners.watch(watcher),
     getSnapshot: () => snapshotOf(state),
     dispose() {
       if (disposed) return;
       disposed = true;
       hot = undefined;
-      const error = disposedError();
-      for (const rejectCall of [...refreshCalls]) rejectCall(error);
-      if (timer) clock.clearTimeout(timer.handle);
-      timer = undefined;
+      timer.clear();
       runner.abortAll();
       for (const cleanup of cleanups) cleanup?.();
-      for (const waiter of waiters) waiter.reject(error);
-      waiters.clear();
+      waiters.rejectAll(disposedError());
       listeners.clear();
-      watchers.clear();
     },
   };
   return session;
+}
+
+function lifecycleSources(lifecycle: SessionOptions['lifecycle']): LifecycleSource[] {
+  const sources = lifecycle === undefined ? [] : ([] as LifecycleSource[]).concat(lifecycle);
+  for (const source of sources) {
+    if (typeof source !== 'function') {
+      throw new ConfigError(
+        'lifecycle must be a lifecycle source (a function, such as browserLifecycle()) or an array of them',
+      );
+    }
+  }
+  return sources;
 }
