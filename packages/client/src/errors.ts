@@ -67,6 +67,7 @@ export class TokenkeeperError extends Error {
 /** The session is signed out (never signed in, or `signOut()` was called). */
 export class SignedOutError extends TokenkeeperError {
   override name = 'SignedOutError';
+  declare readonly code: 'ERR_SIGNED_OUT';
   constructor(message = 'The session is signed out') {
     super('ERR_SIGNED_OUT', message);
   }
@@ -75,6 +76,7 @@ export class SignedOutError extends TokenkeeperError {
 /** The session ended: the server rejected the refresh token, or the idle deadline passed. */
 export class SessionExpiredError extends TokenkeeperError {
   override name = 'SessionExpiredError';
+  declare readonly code: 'ERR_SESSION_EXPIRED';
   readonly reason: ExpiredReason;
   constructor(reason: ExpiredReason, options?: { cause?: unknown }) {
     super('ERR_SESSION_EXPIRED', `The session expired (${reason})`, options);
@@ -88,6 +90,7 @@ export class SessionExpiredError extends TokenkeeperError {
  */
 export class RefreshFailedError extends TokenkeeperError {
   override name = 'RefreshFailedError';
+  declare readonly code: 'ERR_REFRESH_FAILED';
   readonly kind: RefreshFailureKind;
   /** HTTP status of the token endpoint's answer, when there was one. */
   readonly status: number | undefined;
@@ -115,6 +118,7 @@ export class RefreshFailedError extends TokenkeeperError {
  */
 export class RefreshRejectedError extends TokenkeeperError {
   override name = 'RefreshRejectedError';
+  declare readonly code: 'ERR_REFRESH_REJECTED';
   /** The OAuth error code, such as `invalid_grant`, or `unauthorized` for a bare 401. */
   readonly error: string;
   readonly status: number | undefined;
@@ -128,6 +132,7 @@ export class RefreshRejectedError extends TokenkeeperError {
 /** The platform reports no network, and the current token cannot be used. */
 export class OfflineError extends TokenkeeperError {
   override name = 'OfflineError';
+  declare readonly code: 'ERR_OFFLINE';
   constructor() {
     super('ERR_OFFLINE', 'Offline: the access token needs a refresh that cannot run now', {
       retryable: true,
@@ -149,6 +154,7 @@ export type TokenResponseProblem =
 /** A token response (or `signIn` input) that does not have the shape RFC 6749 §5.1 asks for. */
 export class TokenResponseError extends TokenkeeperError {
   override name = 'TokenResponseError';
+  declare readonly code: 'ERR_INVALID_TOKEN_RESPONSE';
   readonly problem: TokenResponseProblem;
   constructor(problem: TokenResponseProblem, message: string) {
     super('ERR_INVALID_TOKEN_RESPONSE', message);
@@ -159,6 +165,7 @@ export class TokenResponseError extends TokenkeeperError {
 /** An option passed to a tokenkeeper factory is invalid. */
 export class ConfigError extends TokenkeeperError {
   override name = 'ConfigError';
+  declare readonly code: 'ERR_INVALID_OPTIONS';
   constructor(message: string) {
     super('ERR_INVALID_OPTIONS', message);
   }
@@ -167,13 +174,49 @@ export class ConfigError extends TokenkeeperError {
 /** Stored session data could not be read, decrypted or written. */
 export class StorageError extends TokenkeeperError {
   override name = 'StorageError';
+  declare readonly code: 'ERR_STORAGE';
   constructor(message: string, options?: { cause?: unknown }) {
     super('ERR_STORAGE', message, options);
   }
 }
 
+/** The session was disposed while the call was pending, or the call came after `dispose()`. */
+export class DisposedError extends TokenkeeperError {
+  override name = 'DisposedError';
+  declare readonly code: 'ERR_DISPOSED';
+  constructor() {
+    super('ERR_DISPOSED', 'The session was disposed');
+  }
+}
+
+/**
+ * Every error tokenkeeper produces, as a union a `switch (error.code)` narrows without casts.
+ * @example
+ * if (isTokenkeeperError(error)) {
+ *   switch (error.code) {
+ *     case 'ERR_SESSION_EXPIRED': return showSignIn(error.reason);
+ *     case 'ERR_REFRESH_FAILED': return retryLater(error.retryAt);
+ *   }
+ * }
+ */
+export type AnyTokenkeeperError =
+  | SignedOutError
+  | SessionExpiredError
+  | RefreshFailedError
+  | RefreshRejectedError
+  | OfflineError
+  | TokenResponseError
+  | ConfigError
+  | StorageError
+  | DisposedError;
+
 /** True for any error tokenkeeper produced, across realms and duplicate copies of the library. */
-export function isTokenkeeperError(error: unknown, code?: ErrorCode): error is TokenkeeperError {
+export function isTokenkeeperError<C extends ErrorCode>(
+  error: unknown,
+  code: C,
+): error is Extract<AnyTokenkeeperError, { code: C }>;
+export function isTokenkeeperError(error: unknown): error is AnyTokenkeeperError;
+export function isTokenkeeperError(error: unknown, code?: ErrorCode): error is AnyTokenkeeperError {
   if (typeof error !== 'object' || error === null) return false;
   if (!(error instanceof TokenkeeperError) && (error as { [BRAND]?: unknown })[BRAND] !== true) {
     return false;
@@ -187,6 +230,6 @@ export function isSessionExpiredError(error: unknown): error is SessionExpiredEr
 }
 
 /** True when the failure is temporary and the session is still alive. */
-export function isRetryableError(error: unknown): error is TokenkeeperError {
+export function isRetryableError(error: unknown): error is AnyTokenkeeperError {
   return isTokenkeeperError(error) && error.retryable;
 }

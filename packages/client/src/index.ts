@@ -11,7 +11,9 @@ export {
 } from './coordination/cross-tab.js';
 export type { CoordinationMessage, Coordinator } from './coordination/types.js';
 export {
+  type AnyTokenkeeperError,
   ConfigError,
+  DisposedError,
   type ErrorCode,
   type ExpiredReason,
   isRetryableError,
@@ -46,15 +48,14 @@ export {
 export type { LifecycleControls, LifecycleSource } from './lifecycle/types.js';
 export type { Logger } from './logger.js';
 export type { RefreshPolicy, RetryPolicy } from './machine/policy.js';
+export type { ClientAuthMethod, OAuth2ClientOptions } from './oauth2/client-auth.js';
 export {
   type OAuth2RefreshOptions,
-  type OAuth2RevokeOptions,
   oauth2Refresh,
-  oauth2Revoke,
-  parseRetryAfter,
-  processTokenResponse,
   refreshTokenGrantRequest,
-} from './oauth2.js';
+} from './oauth2/refresh.js';
+export { parseRetryAfter, processTokenResponse } from './oauth2/response.js';
+export { type OAuth2RevokeOptions, oauth2Revoke } from './oauth2/revoke.js';
 export { fingerprint } from './redact.js';
 export {
   createSession,

@@ -149,16 +149,25 @@ function expiryFromJwt(token: string, receivedAt: number, serverTime?: number): 
   return expMs;
 }
 
+/** A token response read and checked: every field of a {@link TokenSet}, none of them raw. */
+export interface CheckedTokenSet {
+  readonly accessToken: string;
+  readonly refreshToken: string | undefined;
+  readonly tokenType: 'Bearer';
+  readonly expiresIn: number | undefined;
+  readonly expiresAt: number | undefined;
+  readonly refreshExpiresIn: number | undefined;
+  readonly scope: string | undefined;
+  readonly idToken: string | undefined;
+  readonly serverTime: number | undefined;
+}
+
 /**
- * Validates a token response (RFC 6749 §5.1 or {@link TokenSet}) and computes its expiry on
- * this device's clock. Throws {@link TokenResponseError} with a `problem` for anything malformed;
- * the message never contains token text.
+ * Reads a token response (RFC 6749 §5.1, snake_case) or a {@link TokenSet} (camelCase) once,
+ * checking every field, and returns the checked value. Throws {@link TokenResponseError} with
+ * a `problem` for anything malformed; the message never contains token text.
  */
-export function parseTokenInput(
-  input: unknown,
-  receivedAt: number,
-  options?: { serverTime?: number; previous?: Tokens },
-): Tokens {
+export function readTokenSet(input: unknown): CheckedTokenSet {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     fail('not_object', 'Token response is not a JSON object');
   }
@@ -174,47 +183,77 @@ export function parseTokenInput(
   if (tokenType.toLowerCase() !== 'bearer') {
     fail('invalid_token_type', 'Token response token_type is not Bearer');
   }
-  const expiresIn = readSeconds(snake ? raw.expires_in : raw.expiresIn, 'expires_in');
-  const refreshExpiresIn = readSeconds(
-    snake ? raw.refresh_expires_in : raw.refreshExpiresIn,
-    'refresh_expires_in',
-  );
-  const serverTime = options?.serverTime ?? (snake ? undefined : raw.serverTime);
+  const serverTime = snake ? undefined : raw.serverTime;
   if (
     serverTime !== undefined &&
     (typeof serverTime !== 'number' || !Number.isFinite(serverTime))
   ) {
     fail('invalid_field', 'Token serverTime is not a number');
   }
-  let expiresAt: number | undefined;
-  if (expiresIn !== undefined) {
-    expiresAt = receivedAt + expiresIn * 1000;
-  } else if (!snake && raw.expiresAt !== undefined) {
-    const at = raw.expiresAt;
-    if (typeof at !== 'number' || !Number.isFinite(at) || at <= 0) {
-      fail('invalid_expires_in', 'Token expiresAt is not a timestamp');
-    }
-    expiresAt = at;
-  } else {
-    expiresAt = expiryFromJwt(accessToken, receivedAt, serverTime as number | undefined);
+  const expiresAt = snake ? undefined : raw.expiresAt;
+  if (
+    expiresAt !== undefined &&
+    (typeof expiresAt !== 'number' || !Number.isFinite(expiresAt) || expiresAt <= 0)
+  ) {
+    fail('invalid_expires_in', 'Token expiresAt is not a timestamp');
   }
+  return {
+    accessToken,
+    refreshToken,
+    tokenType: 'Bearer',
+    expiresIn: readSeconds(snake ? raw.expires_in : raw.expiresIn, 'expires_in'),
+    expiresAt,
+    refreshExpiresIn: readSeconds(
+      snake ? raw.refresh_expires_in : raw.refreshExpiresIn,
+      'refresh_expires_in',
+    ),
+    scope: readString(raw.scope, 'scope'),
+    idToken: readString(snake ? raw.id_token : raw.idToken, 'id_token'),
+    serverTime,
+  };
+}
+
+/**
+ * Places checked tokens on this device's clock: expiry from `expires_in` at receipt (else the
+ * given `expiresAt`, else the JWT's `exp` measured on the server's clock), and the refresh
+ * token kept from `previous` when the server did not rotate.
+ */
+export function toTokens(
+  set: CheckedTokenSet,
+  receivedAt: number,
+  options?: { previous?: Tokens },
+): Tokens {
+  const { accessToken, refreshToken, expiresIn, refreshExpiresIn } = set;
+  const expiresAt =
+    expiresIn !== undefined
+      ? receivedAt + expiresIn * 1000
+      : (set.expiresAt ?? expiryFromJwt(accessToken, receivedAt, set.serverTime));
   // A server that does not rotate omits refresh_token: the previous one stays valid.
-  const keptRefresh = refreshToken ?? options?.previous?.refreshToken;
+  const previous = options?.previous;
   const refreshExpiresAt =
     refreshExpiresIn !== undefined
       ? receivedAt + refreshExpiresIn * 1000
       : refreshToken === undefined
-        ? options?.previous?.refreshExpiresAt
+        ? previous?.refreshExpiresAt
         : undefined;
   return {
     accessToken,
-    refreshToken: keptRefresh,
+    refreshToken: refreshToken ?? previous?.refreshToken,
     tokenType: 'Bearer',
-    scope: readString(raw.scope, 'scope'),
-    idToken: readString(snake ? raw.id_token : raw.idToken, 'id_token'),
+    scope: set.scope,
+    idToken: set.idToken,
     receivedAt,
     expiresAt,
     refreshExpiresAt,
     fingerprint: fingerprint(accessToken),
   };
+}
+
+/** {@link readTokenSet} then {@link toTokens}: what `signIn` and a refresh's answer go through. */
+export function parseTokenInput(
+  input: unknown,
+  receivedAt: number,
+  options?: { previous?: Tokens },
+): Tokens {
+  return toTokens(readTokenSet(input), receivedAt, options);
 }

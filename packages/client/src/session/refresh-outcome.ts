@@ -3,23 +3,13 @@
  * or failed (keep the session, back off, try again). Rejected is not offline.
  */
 import {
+  type AnyTokenkeeperError,
   type ExpiredReason,
   isTokenkeeperError,
   RefreshFailedError,
-  type RefreshRejectedError,
-  type TokenkeeperError,
   TokenResponseError,
 } from '../errors.js';
-
-/** RFC 6749 §5.2 error codes: each means retrying the same request cannot succeed. */
-export const FINAL_OAUTH_ERRORS: ReadonlySet<string> = new Set([
-  'invalid_request',
-  'invalid_client',
-  'invalid_grant',
-  'unauthorized_client',
-  'unsupported_grant_type',
-  'invalid_scope',
-]);
+import { FINAL_OAUTH_ERRORS } from '../oauth2/response.js';
 
 export type RefreshOutcome =
   | { type: 'rejected'; reason: ExpiredReason; error: string }
@@ -51,7 +41,6 @@ function httpDetails(error: unknown): { status?: number; oauthError?: string } {
   return { status, oauthError };
 }
 
-/** Classifies whatever a `refresh` function threw. */
 /**
  * Classifies whatever a `refresh` function threw, reading the original error, and keeps only
  * `sanitize(error)` as the cause of what it returns (see `sanitizeError`).
@@ -89,7 +78,7 @@ export function classifyRefreshError(
 }
 
 function classifyOwn(
-  error: TokenkeeperError,
+  error: AnyTokenkeeperError,
   sanitize: (error: unknown) => unknown,
 ): RefreshOutcome {
   // A user's refresh function builds these errors itself: whatever text it put in them passes
@@ -97,11 +86,11 @@ function classifyOwn(
   const clean = (text: string) => String(sanitize(text));
   switch (error.code) {
     case 'ERR_REFRESH_REJECTED': {
-      const code = clean((error as RefreshRejectedError).error);
+      const code = clean(error.error);
       return { type: 'rejected', reason: expiredReasonFor(code), error: code };
     }
     case 'ERR_REFRESH_FAILED': {
-      const failed = error as RefreshFailedError;
+      const failed = error;
       // A user's refresh function may have attached its own cause: keep only a safe copy.
       const copy = new RefreshFailedError(failed.kind, clean(failed.message), {
         status: failed.status,
@@ -112,7 +101,7 @@ function classifyOwn(
     }
     case 'ERR_INVALID_TOKEN_RESPONSE': {
       // The cause stays a TokenResponseError, with its code and problem, for callers to read.
-      const { problem } = error as TokenResponseError;
+      const { problem } = error;
       const message = clean(error.message);
       return {
         type: 'failed',

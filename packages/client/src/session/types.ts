@@ -3,6 +3,7 @@
  */
 import type { Clock } from '../clock.js';
 import type { Coordinator } from '../coordination/types.js';
+import type { ExpiredReason, RefreshFailedError, RefreshFailureKind } from '../errors.js';
 import type { RefreshReason, SessionEvent } from '../events.js';
 import type { LifecycleSource } from '../lifecycle/types.js';
 import type { Logger } from '../logger.js';
@@ -117,10 +118,16 @@ export interface SessionSnapshot {
   readonly idleDeadline: number | undefined;
   /** No refresh attempt before this time (backoff). */
   readonly retryAt: number | undefined;
+  /** The last refresh failure that kept the session (cleared by the next success). */
   readonly lastError:
-    | { readonly code: string; readonly kind: string; readonly message: string }
+    | {
+        readonly code: RefreshFailedError['code'];
+        readonly kind: RefreshFailureKind;
+        readonly message: string;
+      }
     | undefined;
-  readonly expiredReason: string | undefined;
+  /** Why the session ended, when `status` is `expired`. */
+  readonly expiredReason: ExpiredReason | undefined;
 }
 
 export interface Session {
