@@ -9,7 +9,6 @@ import { browserLifecycle } from 'tokenkeeper/lifecycle/browser';
 import { webStorage } from 'tokenkeeper/storage/web';
 import type { DemoClock } from '../platform/clock.js';
 import type { SimulatedNetwork } from '../platform/network.js';
-import { createOfflineController, type OfflineController } from '../scenarios/offline.js';
 import type { Store } from '../store.js';
 import { describeSessionEvent } from '../timeline/describe.js';
 import type { Timeline } from '../timeline/timeline.js';
@@ -36,7 +35,6 @@ export interface DemoRuntime {
   readonly stolen: StolenToken;
   /** Why the session ended, once it has. */
   readonly ending: Store<Ending | undefined>;
-  readonly offline: OfflineController;
   dispose(): void;
 }
 
@@ -66,13 +64,15 @@ export function createRuntime(platform: Platform, clientType: ClientType): DemoR
   ];
   const api = createDemoApi(session, network, timeline);
   const feeds = createFeeds(session, network, timeline);
-  const parts = { clientType, platform, session, api, feeds, stolen, ending: endings.ending };
-  const offline = createOfflineController(parts);
   return {
-    ...parts,
-    offline,
+    clientType,
+    platform,
+    session,
+    api,
+    feeds,
+    stolen,
+    ending: endings.ending,
     dispose() {
-      offline.dispose();
       feeds.dispose();
       for (const cleanup of cleanups) cleanup();
       session.dispose();

@@ -1,7 +1,9 @@
+import { useEffect, useMemo } from 'react';
 import type { SessionSnapshot } from 'tokenkeeper';
 import { formatSpan } from '../format.js';
 import type { DemoRuntime } from '../runtime/runtime.js';
 import { fiveDaysAway } from '../scenarios/background.js';
+import { createOfflineController } from '../scenarios/offline.js';
 import { openSecondTab } from '../scenarios/second-tab.js';
 import { concurrentStorm, STORM_SIZE } from '../scenarios/storm.js';
 import { replayStolenToken } from '../scenarios/theft.js';
@@ -82,7 +84,10 @@ function Theft({ runtime, active }: Props) {
 }
 
 function Offline({ runtime, active }: Props) {
-  const offline = useStore(runtime.offline.state);
+  // The scenario belongs to the page, not to the runtime: made per runtime, stopped with it.
+  const controller = useMemo(() => createOfflineController(runtime), [runtime]);
+  useEffect(() => () => controller.dispose(), [controller]);
+  const offline = useStore(controller.state);
   const probes = offline.probes.length > 0 && (
     <ul className="probes" data-testid="offline-probes">
       {offline.probes.map((probe) => (
@@ -102,11 +107,11 @@ function Offline({ runtime, active }: Props) {
       extra={probes}
       actions={
         offline.offline ? (
-          <button type="button" className="primary" onClick={() => void runtime.offline.comeBack()}>
+          <button type="button" className="primary" onClick={() => void controller.comeBack()}>
             Come back online
           </button>
         ) : (
-          <button type="button" disabled={!active} onClick={() => runtime.offline.goOffline()}>
+          <button type="button" disabled={!active} onClick={() => controller.goOffline()}>
             Go offline
           </button>
         )
