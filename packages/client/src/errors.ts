@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'ERR_INVALID_TOKEN_RESPONSE'
   | 'ERR_INVALID_OPTIONS'
   | 'ERR_STORAGE'
+  | 'ERR_REVOKE_FAILED'
   | 'ERR_DISPOSED';
 
 /**
@@ -180,6 +181,34 @@ export class StorageError extends TokenkeeperError {
   }
 }
 
+/** Why telling the server that a session ended (RFC 7009 revocation) did not work. */
+export type RevokeFailureKind = 'rejected' | 'server' | 'network' | 'timeout' | 'unknown';
+
+/**
+ * The revocation endpoint did not confirm the revocation: the grant may still be alive at the
+ * server although the session ended here. `oauth2Revoke` throws it; the session reports it as
+ * a `revokeFailed` event.
+ */
+export class RevokeFailedError extends TokenkeeperError {
+  override name = 'RevokeFailedError';
+  declare readonly code: 'ERR_REVOKE_FAILED';
+  readonly kind: RevokeFailureKind;
+  /** HTTP status of the endpoint's answer, when there was one. */
+  readonly status: number | undefined;
+  /** The OAuth error code of the answer (`invalid_client`, ...), when it had one. */
+  readonly error: string | undefined;
+  constructor(
+    kind: RevokeFailureKind,
+    message: string,
+    options?: { status?: number; error?: string; cause?: unknown },
+  ) {
+    super('ERR_REVOKE_FAILED', message, { cause: options?.cause });
+    this.kind = kind;
+    this.status = options?.status;
+    this.error = options?.error;
+  }
+}
+
 /** The session was disposed while the call was pending, or the call came after `dispose()`. */
 export class DisposedError extends TokenkeeperError {
   override name = 'DisposedError';
@@ -208,6 +237,7 @@ export type AnyTokenkeeperError =
   | TokenResponseError
   | ConfigError
   | StorageError
+  | RevokeFailedError
   | DisposedError;
 
 /** True for any error tokenkeeper produced, across realms and duplicate copies of the library. */

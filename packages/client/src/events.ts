@@ -1,4 +1,9 @@
-import type { ExpiredReason, RefreshFailedError, StorageError } from './errors.js';
+import type {
+  ExpiredReason,
+  RefreshFailedError,
+  RevokeFailureKind,
+  StorageError,
+} from './errors.js';
 
 /**
  * Why a refresh ran.
@@ -53,6 +58,21 @@ export type SessionEvent =
   | { type: 'expired'; reason: ExpiredReason; error: string | undefined; remote: boolean }
   | { type: 'signedOut'; remote: boolean }
   | { type: 'storageError'; error: StorageError }
+  | {
+      /**
+       * Revoking the ended session at the server failed (`revoke` option): the grant may still
+       * be alive there. The user is signed out here whatever the server said.
+       */
+      type: 'revokeFailed';
+      /** Why the session was revoked: `signOut()`, or this device's idle timeout. */
+      reason: 'signOut' | 'idle';
+      /** Fingerprint of the access token of the ended session. */
+      fingerprint: string;
+      kind: RevokeFailureKind;
+      status: number | undefined;
+      /** The OAuth error code of the answer (`invalid_client` for a missing client secret, ...). */
+      error: string | undefined;
+    }
   | { type: 'paused' }
   | { type: 'resumed'; awayMs: number }
   | { type: 'online' }

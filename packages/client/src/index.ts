@@ -23,6 +23,8 @@ export {
   RefreshFailedError,
   type RefreshFailureKind,
   RefreshRejectedError,
+  RevokeFailedError,
+  type RevokeFailureKind,
   SessionExpiredError,
   SignedOutError,
   StorageError,
@@ -77,4 +79,5 @@ export {
 } from './storage/secure-store.js';
 export type { SessionStorage } from './storage/types.js';
 export { type WebStorageOptions, webStorage } from './storage/web.js';
-export { decodeJwtTimes, type TokenInput, type TokenResponse, type TokenSet } from './tokens.js';
+export { decodeJwtTimes } from './tokens/jwt.js';
+export type { TokenInput, TokenResponse, TokenSet } from './tokens/types.js';

@@ -7,6 +7,7 @@ import {
   OfflineError,
   RefreshFailedError,
   RefreshRejectedError,
+  RevokeFailedError,
   SessionExpiredError,
   SignedOutError,
   StorageError,
@@ -25,6 +26,8 @@ function describeError(error: AnyTokenkeeperError): string {
       return `rejected:${error.error}`;
     case 'ERR_INVALID_TOKEN_RESPONSE':
       return `response:${error.problem}`;
+    case 'ERR_REVOKE_FAILED':
+      return `revoke:${error.kind}:${error.error}`;
     case 'ERR_SIGNED_OUT':
     case 'ERR_OFFLINE':
     case 'ERR_INVALID_OPTIONS':
@@ -50,6 +53,7 @@ describe('errors', () => {
       new ConfigError('bad'),
       new StorageError('unreadable'),
       new DisposedError(),
+      new RevokeFailedError('rejected', 'HTTP 401', { status: 401, error: 'invalid_client' }),
     ];
     expect(all.map(describeError)).toEqual([
       'expired:idle',
@@ -61,6 +65,7 @@ describe('errors', () => {
       'ERR_INVALID_OPTIONS',
       'ERR_STORAGE',
       'ERR_DISPOSED',
+      'revoke:rejected:invalid_client',
     ]);
   });
 

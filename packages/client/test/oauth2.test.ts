@@ -236,7 +236,7 @@ describe('oauth2Revoke (RFC 7009)', () => {
     const result = await outcome(
       revoke({ refreshToken: 'rt', accessToken: 'at', signal, reason: 'signOut' }),
     );
-    expect(result.error).toMatchObject({ code: 'ERR_REFRESH_FAILED', status: 503 });
+    expect(result.error).toMatchObject({ code: 'ERR_REVOKE_FAILED', kind: 'server', status: 503 });
     expect(() => oauth2Revoke({ revocationEndpoint: 'nope' })).toThrow(
       /oauth2Revoke: revocationEndpoint/,
     );

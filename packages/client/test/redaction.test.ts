@@ -203,7 +203,7 @@ describe('errors thrown by user code are never kept as they are', () => {
 describe('a malformed refresh answer', () => {
   it('reaches the caller as a retryable RefreshFailedError whose cause is the TokenResponseError', async () => {
     const h = harness({
-      session: { refresh: async () => ({ access_token: 'x', expires_in: -1 }) },
+      session: { refresh: async () => ({ access_token: 'x y', expires_in: 60 }) },
     });
     await h.session.signIn({ access_token: 'a', expires_in: 60, refresh_token: 'r' });
     h.clock.jump(2 * MINUTE);

@@ -12,18 +12,37 @@ const malformed: [string, unknown, TokenResponseProblem][] = [
   ['numeric access_token', { access_token: 12345 }, 'invalid_access_token'],
   ['access_token with a newline', { access_token: 'abc\r\nX-Evil: 1' }, 'invalid_access_token'],
   ['access_token with a space', { access_token: 'abc def' }, 'invalid_access_token'],
-  ['negative expires_in', { access_token: 'abcdefgh', expires_in: -5 }, 'invalid_expires_in'],
-  ['zero expires_in', { access_token: 'abcdefgh', expires_in: 0 }, 'invalid_expires_in'],
-  ['absurd expires_in', { access_token: 'abcdefgh', expires_in: 1e12 }, 'invalid_expires_in'],
-  ['NaN expires_in', { access_token: 'abcdefgh', expires_in: Number.NaN }, 'invalid_expires_in'],
-  ['text expires_in', { access_token: 'abcdefgh', expires_in: 'soon' }, 'invalid_expires_in'],
   ['mac token_type', { access_token: 'abcdefgh', token_type: 'mac' }, 'invalid_token_type'],
   [
     'numeric refresh_token',
     { access_token: 'abcdefgh', refresh_token: 42 },
     'invalid_refresh_token',
   ],
-  ['object scope', { access_token: 'abcdefgh', scope: { a: 1 } }, 'invalid_field'],
+  [
+    'a refresh_token with a space',
+    { access_token: 'abcdefgh', refresh_token: 'a b' },
+    'invalid_refresh_token',
+  ],
+];
+
+/**
+ * Optional fields that providers send in their own ways, or broken: ignored, never fatal
+ * (issue 14: an odd optional field must never end a session).
+ */
+const odd: [string, Record<string, unknown>, number | undefined][] = [
+  ['negative expires_in', { expires_in: -5 }, undefined],
+  ['zero expires_in', { expires_in: 0 }, undefined],
+  ['absurd expires_in', { expires_in: 1e12 }, undefined],
+  ['NaN expires_in', { expires_in: Number.NaN }, undefined],
+  ['text expires_in', { expires_in: 'soon' }, undefined],
+  ['object scope', { scope: { a: 1 }, expires_in: 600 }, 600_000],
+  ['array scope and numeric id_token', { scope: ['a'], id_token: 7, expires_in: 600 }, 600_000],
+  ["Keycloak's refresh_expires_in 0", { refresh_expires_in: 0, expires_in: 300 }, 300_000],
+  [
+    'provider extras',
+    { expires_in: '3600', session_state: 'x', 'not-before-policy': 0, user: { id: 1 } },
+    3_600_000,
+  ],
 ];
 
 describe('bad input (behaviour 9)', () => {
@@ -64,6 +83,41 @@ describe('bad input (behaviour 9)', () => {
       await expect(session.getAccessToken()).resolves.toBeTypeOf('string');
     });
   }
+
+  for (const [name, extra, lifetime] of odd) {
+    it(`signIn with ${name}: accepted, the odd field ignored`, async () => {
+      const clock = createVirtualClock();
+      const session = createSession({ clock });
+      await session.signIn({ access_token: 'abcdefgh', refresh_token: 'r-123456', ...extra });
+      const snapshot = session.getSnapshot();
+      expect(snapshot.status).toBe('active');
+      expect(snapshot.expiresAt).toBe(lifetime === undefined ? undefined : clock.now() + lifetime);
+    });
+  }
+
+  it('keeps the rotated refresh token of an answer that is otherwise unusable', async () => {
+    const clock = createVirtualClock();
+    const seen: (string | undefined)[] = [];
+    let call = 0;
+    const session = createSession({
+      clock,
+      random: () => 0.5,
+      refresh: async ({ refreshToken }) => {
+        seen.push(refreshToken);
+        call++;
+        // The server rotated to r-2 but its answer has no usable access token.
+        if (call === 1) return { access_token: '', refresh_token: 'r-2', expires_in: 600 };
+        return { access_token: `a-${call}`, refresh_token: `r-${call + 1}`, expires_in: 600 };
+      },
+    });
+    await session.signIn({ access_token: 'a-1', refresh_token: 'r-1', expires_in: 600 });
+    clock.jump(11 * MINUTE);
+    const failed = await outcome(session.getAccessToken());
+    expect(failed.error).toMatchObject({ code: 'ERR_REFRESH_FAILED', kind: 'invalid_response' });
+    await clock.advance(2000);
+    await expect(session.getAccessToken()).resolves.toBe('a-2');
+    expect(seen).toEqual(['r-1', 'r-2']);
+  });
 
   it('accepts numeric strings for expires_in and a lowercase token_type', async () => {
     const clock = createVirtualClock();

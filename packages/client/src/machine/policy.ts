@@ -3,7 +3,7 @@
  * and how long to back off: pure functions of the tokens, the options and the time.
  */
 import { ConfigError } from '../errors.js';
-import type { Tokens } from '../tokens.js';
+import type { Tokens } from '../tokens/types.js';
 
 /**
  * When to refresh ahead of expiry.

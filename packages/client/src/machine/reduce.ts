@@ -83,6 +83,9 @@ function apply(ctx: StepContext, s: State, input: Input): State {
       return onRetain(ctx, s);
     case 'release':
       return onRelease(ctx, s);
+    case 'revokeFailed':
+      ctx.fx.push({ type: 'emit', event: input.event });
+      return s;
   }
 }
 

@@ -113,8 +113,16 @@ export function onRefreshFailed(
   emit(fx, { type: 'refreshFailed', reason, error, attempt: failures, retryAt });
   settleRefreshCalls(fx, { error });
   answer(fx);
+  // Keep a rotated refresh token even from an unusable answer: the old one is dead now.
+  const rotated = input.rotatedRefreshToken;
+  const tokens =
+    rotated && s.tokens
+      ? { ...s.tokens, refreshToken: rotated, refreshExpiresAt: undefined }
+      : s.tokens;
+  if (tokens !== s.tokens) fx.push({ type: 'persist' });
   return {
     ...s,
+    tokens,
     refresh: {
       ...s.refresh,
       inFlight: undefined,

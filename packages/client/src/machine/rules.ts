@@ -4,7 +4,7 @@
  */
 import type { ExpiredReason } from '../errors.js';
 import type { RefreshReason, SessionEvent } from '../events.js';
-import type { Tokens } from '../tokens.js';
+import type { Tokens } from '../tokens/types.js';
 import { activeWindowOf, refreshAt, usableUntil } from './policy.js';
 import {
   type Effect,

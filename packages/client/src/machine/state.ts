@@ -3,7 +3,7 @@
  */
 import type { ExpiredReason, RefreshFailedError, TokenkeeperError } from '../errors.js';
 import type { RefreshReason, SessionEvent } from '../events.js';
-import type { Tokens } from '../tokens.js';
+import type { Tokens } from '../tokens/types.js';
 import type { ResolvedPolicy } from './policy.js';
 
 export type Status = 'loading' | 'signedOut' | 'active' | 'expired';
@@ -82,7 +82,16 @@ export type Input =
       reason: RefreshReason;
       tokens: Tokens;
     }
-  | { type: 'refreshFailed'; seq: number; error: RefreshFailedError }
+  | {
+      type: 'refreshFailed';
+      seq: number;
+      error: RefreshFailedError;
+      /**
+       * The server rotated although its answer was unusable: the new refresh token, the only
+       * one that can still continue the session.
+       */
+      rotatedRefreshToken?: string;
+    }
   | { type: 'refreshRejected'; seq: number; reason: ExpiredReason; error: string | undefined }
   | { type: 'pause' }
   | { type: 'resume' }
@@ -97,6 +106,8 @@ export type Input =
       origin: 'signIn' | 'refresh';
     }
   | { type: 'remoteActivity'; at: number }
+  /** The revocation of an ended session failed: reported, nothing else changes. */
+  | { type: 'revokeFailed'; event: Extract<SessionEvent, { type: 'revokeFailed' }> }
   | { type: 'remoteEnd'; reason: ExpiredReason | undefined; error: string | undefined };
 
 export type Effect =

@@ -4,17 +4,9 @@
  */
 import { type Clock, systemClock } from '../clock.js';
 import { RefreshFailedError, RefreshRejectedError, TokenResponseError } from '../errors.js';
-import { readTokenSet, type TokenSet } from '../tokens.js';
-
-/** RFC 6749 §5.2 error codes: each means retrying the same request cannot succeed. */
-export const FINAL_OAUTH_ERRORS: ReadonlySet<string> = new Set([
-  'invalid_request',
-  'invalid_client',
-  'invalid_grant',
-  'unauthorized_client',
-  'unsupported_grant_type',
-  'invalid_scope',
-]);
+import { readTokenSet } from '../tokens/read.js';
+import type { TokenSet } from '../tokens/types.js';
+import { FINAL_OAUTH_ERRORS, oauthErrorOf } from './grant-errors.js';
 
 /** The parts of a fetch Response read here, so a hand-made response in a test works too. */
 export type ResponseLike = Pick<Response, 'ok' | 'status'> &
@@ -82,9 +74,10 @@ export async function processTokenResponse(
     return { ...readTokenSet(body), serverTime };
   }
   const { status } = response;
-  const code = (body as { error?: unknown } | undefined)?.error;
-  if (typeof code === 'string' && FINAL_OAUTH_ERRORS.has(code))
+  const code = oauthErrorOf(body);
+  if (code !== undefined && FINAL_OAUTH_ERRORS.has(code)) {
     throw new RefreshRejectedError(code, { status });
+  }
   if (status === 401) throw new RefreshRejectedError('unauthorized', { status });
   const now = serverTime ?? (options.clock ?? systemClock).now();
   const retryAfter = parseRetryAfter(headerOf(response, 'retry-after'), now);

@@ -1,11 +1,12 @@
 /**
  * RFC 7009 token revocation, with the same client authentication as the refresh.
  */
-import { RefreshFailedError } from '../errors.js';
+import { RevokeFailedError } from '../errors.js';
 import type { RevokeFunction } from '../session/types.js';
 import { formBody, type OAuth2ClientOptions, resolveClientAuth } from './client-auth.js';
 import { endpointOf } from './endpoint.js';
-import type { ResponseLike } from './response.js';
+import { oauthErrorOf } from './grant-errors.js';
+import { type ResponseLike, readJson } from './response.js';
 
 export interface OAuth2RevokeOptions extends OAuth2ClientOptions {
   /** The RFC 7009 revocation endpoint, e.g. `https://auth.example.com/oauth/revoke`. */
@@ -37,14 +38,17 @@ export function oauth2Revoke(options: OAuth2RevokeOptions): RevokeFunction {
       signal,
       redirect: 'error',
     });
-    await response.body?.cancel();
     // RFC 7009 §2.2: 200 even for tokens the server does not know.
-    if (!response.ok) {
-      throw new RefreshFailedError(
-        response.status >= 500 ? 'server' : 'unknown',
-        `Revocation endpoint answered HTTP ${response.status}`,
-        { status: response.status },
-      );
+    if (response.ok) {
+      await response.body?.cancel();
+      return;
     }
+    const { status } = response;
+    const error = oauthErrorOf(await readJson(response).catch(() => undefined));
+    throw new RevokeFailedError(
+      status >= 500 || status === 429 ? 'server' : 'rejected',
+      `Revocation endpoint answered HTTP ${status}${error ? ` (${error})` : ''}`,
+      { status, error },
+    );
   };
 }

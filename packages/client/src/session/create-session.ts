@@ -19,7 +19,7 @@ import {
 } from '../machine/reduce.js';
 import { encodeRecord } from '../storage/record.js';
 import { createSessionStore } from '../storage/session-store.js';
-import { parseTokenInput } from '../tokens.js';
+import { parseTokenInput } from '../tokens/parse.js';
 import { type AccessibleSession, ADAPTER_ACCESS } from './adapter-access.js';
 import { announce, inputFor } from './coordination.js';
 import { createListeners } from './listeners.js';

@@ -7,9 +7,10 @@ import {
   type ExpiredReason,
   isTokenkeeperError,
   RefreshFailedError,
+  type RevokeFailureKind,
   TokenResponseError,
 } from '../errors.js';
-import { FINAL_OAUTH_ERRORS } from '../oauth2/response.js';
+import { FINAL_OAUTH_ERRORS, oauthErrorOf } from '../oauth2/grant-errors.js';
 
 export type RefreshOutcome =
   | { type: 'rejected'; reason: ExpiredReason; error: string }
@@ -36,9 +37,7 @@ function httpDetails(error: unknown): { status?: number; oauthError?: string } {
       : typeof e.response?.status === 'number'
         ? e.response.status
         : undefined;
-  const data = e.response?.data as { error?: unknown } | undefined;
-  const oauthError = typeof data?.error === 'string' ? data.error : undefined;
-  return { status, oauthError };
+  return { status, oauthError: oauthErrorOf(e.response?.data) };
 }
 
 /**
@@ -118,4 +117,30 @@ function classifyOwn(
         }),
       };
   }
+}
+
+/** What a failed revocation is reported as (`revokeFailed`): never the error's text. */
+export function classifyRevokeError(
+  error: unknown,
+  timedOut: boolean,
+): { kind: RevokeFailureKind; status: number | undefined; error: string | undefined } {
+  if (isTokenkeeperError(error, 'ERR_REVOKE_FAILED')) {
+    return { kind: error.kind, status: error.status, error: errorCode(error.error) };
+  }
+  if (timedOut) return { kind: 'timeout', status: undefined, error: undefined };
+  const { status, oauthError } = httpDetails(error);
+  if (status !== undefined) {
+    const kind = status >= 500 || status === 429 ? 'server' : 'rejected';
+    return { kind, status, error: oauthError };
+  }
+  return {
+    kind: error instanceof TypeError ? 'network' : 'unknown',
+    status: undefined,
+    error: undefined,
+  };
+}
+
+/** An OAuth error code as servers send them (RFC 6749 §5.2: a short ASCII word), else nothing. */
+function errorCode(code: string | undefined): string | undefined {
+  return code !== undefined && /^[A-Za-z0-9_.-]{1,64}$/.test(code) ? code : undefined;
 }

@@ -9,8 +9,10 @@ import type { Log } from '../logger.js';
 import type { Input, State } from '../machine/reduce.js';
 import { sanitizeError } from '../redact.js';
 import type { SessionStore } from '../storage/session-store.js';
-import { parseTokenInput, type Tokens } from '../tokens.js';
-import { classifyRefreshError } from './refresh-outcome.js';
+import { parseTokenInput } from '../tokens/parse.js';
+import { rotatedRefreshTokenOf } from '../tokens/read.js';
+import type { Tokens } from '../tokens/types.js';
+import { classifyRefreshError, classifyRevokeError } from './refresh-outcome.js';
 import type { RefreshFunction, RevokeContext, RevokeFunction } from './types.js';
 
 export interface RefreshRunnerOptions {
@@ -61,7 +63,8 @@ export function createRefreshRunner(o: RefreshRunnerOptions): RefreshRunner {
         status: outcome.error.status,
         seq,
       });
-      o.dispatch({ type: 'refreshFailed', seq, error: outcome.error });
+      const rotatedRefreshToken = rotatedRefreshTokenOf(error);
+      o.dispatch({ type: 'refreshFailed', seq, error: outcome.error, rotatedRefreshToken });
       return;
     }
     // Before ending the session, look for newer tokens that another tab or process saved:
@@ -139,12 +142,24 @@ export function createRefreshRunner(o: RefreshRunnerOptions): RefreshRunner {
       });
       o.log('debug', 'tokens revoked at the server', { token: tokens.fingerprint, reason });
     } catch (error) {
-      // The user is signed out here whatever the server said; say so where it can be seen.
+      // The user is signed out here whatever the server said; say so where it can be seen:
+      // a log line, and an event the app can act on (the grant may be alive at the server).
+      const failure = classifyRevokeError(error, controller.signal.aborted);
       o.log('warn', 'revocation failed', {
         error: sanitizeError(error, secretsOf(tokens)),
+        kind: failure.kind,
+        status: failure.status,
+        oauthError: failure.error,
         reason,
         token: tokens.fingerprint,
       });
+      const event = {
+        type: 'revokeFailed',
+        reason,
+        fingerprint: tokens.fingerprint,
+        ...failure,
+      } as const;
+      o.dispatch({ type: 'revokeFailed', event });
     } finally {
       o.clock.clearTimeout(timeout);
     }

@@ -9,7 +9,7 @@ import type { LifecycleSource } from '../lifecycle/types.js';
 import type { Logger } from '../logger.js';
 import type { RefreshPolicy, RetryPolicy } from '../machine/policy.js';
 import type { SessionStorage } from '../storage/types.js';
-import type { TokenInput } from '../tokens.js';
+import type { TokenInput } from '../tokens/types.js';
 
 /** What a `refresh` function receives. */
 export interface RefreshContext {

@@ -4,7 +4,7 @@
  */
 import { StorageError } from '../errors.js';
 import { fingerprint } from '../redact.js';
-import type { Tokens } from '../tokens.js';
+import type { Tokens } from '../tokens/types.js';
 
 export const RECORD_VERSION = 1;
 

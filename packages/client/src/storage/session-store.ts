@@ -4,7 +4,7 @@
  */
 import { StorageError } from '../errors.js';
 import type { Log } from '../logger.js';
-import type { Tokens } from '../tokens.js';
+import type { Tokens } from '../tokens/types.js';
 import { decodeRecord, type StoredSession } from './record.js';
 import type { SessionStorage } from './types.js';
 

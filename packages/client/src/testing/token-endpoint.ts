@@ -2,7 +2,7 @@ import { type Clock, systemClock } from '../clock.js';
 import { oauth2Refresh } from '../oauth2/refresh.js';
 import { oauth2Revoke } from '../oauth2/revoke.js';
 import type { RefreshFunction, RevokeFunction } from '../session/create-session.js';
-import type { TokenResponse } from '../tokens.js';
+import type { TokenResponse } from '../tokens/types.js';
 
 /**
  * What the next refresh answers:

@@ -16,7 +16,8 @@ import {
 import { idleRefresh } from '../../src/machine/state.js';
 import { resolveOptions } from '../../src/session/options.js';
 import type { SessionOptions } from '../../src/session/types.js';
-import { parseTokenInput, type Tokens } from '../../src/tokens.js';
+import { parseTokenInput } from '../../src/tokens/parse.js';
+import type { Tokens } from '../../src/tokens/types.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
