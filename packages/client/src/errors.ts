@@ -176,7 +176,11 @@ export class ConfigError extends TokenkeeperError {
 export class StorageError extends TokenkeeperError {
   override name = 'StorageError';
   declare readonly code: 'ERR_STORAGE';
-  constructor(message: string, options?: { cause?: unknown }) {
+  /**
+   * @param options.retryable the store is unavailable for now rather than its data unreadable:
+   *   an iOS keychain locked during a background launch, say.
+   */
+  constructor(message: string, options?: { cause?: unknown; retryable?: boolean }) {
     super('ERR_STORAGE', message, options);
   }
 }

@@ -69,7 +69,6 @@ export {
   type SessionOptions,
   type SessionSnapshot,
 } from './session/create-session.js';
-export { type FileStorageOptions, fileStorage } from './storage/file.js';
 export { memoryStorage } from './storage/memory.js';
 export {
   type ExpoSecureStoreLike,

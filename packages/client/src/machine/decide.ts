@@ -17,7 +17,7 @@ export type Decision = Outcome | 'wait';
 export function decide(config: MachineConfig, state: State, now: number): Decision {
   switch (state.status) {
     case 'loading':
-      return 'wait';
+      return state.restoreError ? { error: state.restoreError } : 'wait';
     case 'signedOut':
       return { error: new SignedOutError() };
     case 'expired':

@@ -51,6 +51,13 @@ export function onResume(ctx: StepContext, s: State): State {
   const { config, fx, now } = ctx;
   if (!s.paused) return s;
   emit(fx, { type: 'resumed', awayMs: now - (s.pausedAt ?? now) });
+  // What storage refused while in the background is written again now.
+  fx.push({ type: 'retryStorage' });
+  if (s.restoreError) {
+    // The store could not be read at a background launch: read again, callers wait for it.
+    fx.push({ type: 'restore' });
+    return { ...s, paused: false, pausedAt: undefined, restoreError: undefined };
+  }
   const next: State = { ...s, paused: false, pausedAt: undefined };
   if (next.status !== 'active' || !next.tokens || !config.canRefresh) return next;
   // A sliding session still alive extends itself on resume; any session past its refresh

@@ -23,7 +23,14 @@ import {
   onUnauthorized,
 } from './refresh-inputs.js';
 import type { Fx } from './rules.js';
-import { onAdopt, onRemoteEnd, onRestored, onSignIn, onSignOut } from './session-inputs.js';
+import {
+  onAdopt,
+  onRemoteEnd,
+  onRestored,
+  onRestoreFailed,
+  onSignIn,
+  onSignOut,
+} from './session-inputs.js';
 import type { Effect, Env, Input, MachineConfig, Result, State } from './state.js';
 import type { StepContext } from './step.js';
 
@@ -47,6 +54,8 @@ function apply(ctx: StepContext, s: State, input: Input): State {
   switch (input.type) {
     case 'restored':
       return onRestored(ctx, s, input);
+    case 'restoreFailed':
+      return onRestoreFailed(ctx, s, input);
     case 'signIn':
       return onSignIn(ctx, s, input);
     case 'signOut':

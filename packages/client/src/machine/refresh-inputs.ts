@@ -19,7 +19,11 @@ import type { InputOf, StepContext } from './step.js';
 export function onDemand(ctx: StepContext, s: State): State {
   const { config, fx, now } = ctx;
   // While stored tokens are still being read, remember the demand: the restore answers it.
-  if (s.status === 'loading') return { ...s, refresh: { ...s.refresh, wanted: 'demand' } };
+  // (A store unavailable at a background launch answers at once, with its retryable error.)
+  if (s.status === 'loading') {
+    if (s.restoreError) answer(fx);
+    return { ...s, refresh: { ...s.refresh, wanted: 'demand' } };
+  }
   // Answered from the state this step ends in: the token, a wait for the refresh that starts
   // now, or why there is none (offline, backing off, signed out).
   answer(fx);

@@ -17,7 +17,7 @@ export function onRestored(ctx: StepContext, s: State, input: InputOf<'restored'
   // Callers that asked while the store was read (a token, or a refresh) get what it held.
   answer(fx, 'all');
   const idle = { ...idleRefresh, seq: s.refresh.seq };
-  if (!input.tokens) return { ...s, status: 'signedOut', refresh: idle };
+  if (!input.tokens) return { ...s, status: 'signedOut', refresh: idle, restoreError: undefined };
   emit(fx, {
     type: 'restored',
     fingerprint: input.tokens.fingerprint,
@@ -25,17 +25,41 @@ export function onRestored(ctx: StepContext, s: State, input: InputOf<'restored'
   });
   const restored = restartIdle(
     config,
-    withTokens(s, input.tokens),
+    withTokens({ ...s, restoreError: undefined }, input.tokens),
     Math.min(input.lastActivityAt ?? now, now),
   );
   // A demand made while loading needs a refresh only if the restored token cannot serve it.
   return tokenUsable(config, restored, now) ? { ...restored, refresh: idle } : restored;
 }
 
+export function onRestoreFailed(
+  ctx: StepContext,
+  s: State,
+  input: InputOf<'restoreFailed'>,
+): State {
+  const { fx } = ctx;
+  if (s.status !== 'loading') return s;
+  emit(fx, { type: 'storageError', error: input.error });
+  // A store that is unavailable during a background launch (an iOS keychain before the first
+  // unlock) is read again on the next resume; callers meanwhile get the retryable error.
+  if (s.paused && input.error.retryable) {
+    answer(fx, 'all');
+    return { ...s, restoreError: input.error };
+  }
+  // Otherwise the session starts signed out, but what could not be read stays where it is
+  // until the next sign-in replaces it: a wrong key may be a configuration mistake that gets
+  // corrected. Deleting would turn it into a lost session.
+  return onRestored(ctx, s, { type: 'restored', tokens: undefined, lastActivityAt: undefined });
+}
+
 export function onSignIn(ctx: StepContext, s: State, input: InputOf<'signIn'>): State {
   const { config, fx, now } = ctx;
   const refresh = dropRefresh(s, fx);
-  const next = restartIdle(config, withTokens({ ...s, refresh }, input.tokens), now);
+  const next = restartIdle(
+    config,
+    withTokens({ ...s, refresh, restoreError: undefined }, input.tokens),
+    now,
+  );
   fx.push({ type: 'persist' }, { type: 'announce', what: 'signedIn' });
   emit(fx, {
     type: 'signedIn',

@@ -1,7 +1,12 @@
 /**
  * What the session's reducer works on: its state, its inputs and the effects it asks for.
  */
-import type { ExpiredReason, RefreshFailedError, TokenkeeperError } from '../errors.js';
+import type {
+  ExpiredReason,
+  RefreshFailedError,
+  StorageError,
+  TokenkeeperError,
+} from '../errors.js';
 import type { RefreshReason, SessionEvent } from '../events.js';
 import type { Tokens } from '../tokens/types.js';
 import type { ResolvedPolicy } from './policy.js';
@@ -61,10 +66,17 @@ export interface State {
     | undefined;
   /** When the session last ended (sign-out or expiry), to ignore older tokens from other tabs. */
   readonly endedAt: number | undefined;
+  /**
+   * While `loading`: the store could not be read during a background launch (a locked keychain);
+   * callers get this retryable error, and the next resume reads again.
+   */
+  readonly restoreError: StorageError | undefined;
 }
 
 export type Input =
   | { type: 'restored'; tokens: Tokens | undefined; lastActivityAt: number | undefined }
+  /** Reading the stored session failed (the store threw, or its data is unreadable). */
+  | { type: 'restoreFailed'; error: StorageError }
   | { type: 'signIn'; tokens: Tokens }
   | { type: 'signOut'; remote: boolean }
   | { type: 'tick' }
@@ -124,7 +136,11 @@ export type Effect =
   | { type: 'announce'; what: 'signedIn' | 'refreshed' | 'activity' | 'signedOut' | 'expired' }
   /** A remote end: delete the stored record if it still holds the tokens this session had. */
   | { type: 'clearStorageIfHeld'; tokens: Tokens }
-  | { type: 'revoke'; tokens: Tokens; reason: 'signOut' | 'idle' };
+  | { type: 'revoke'; tokens: Tokens; reason: 'signOut' | 'idle' }
+  /** Read the stored session (again). */
+  | { type: 'restore' }
+  /** Write again what storage refused last (the session kept it in memory meanwhile). */
+  | { type: 'retryStorage' };
 
 /** What a waiting caller gets: a token, or the typed error that explains why there is none. */
 export type Outcome = { readonly token: string } | { readonly error: TokenkeeperError };
@@ -170,5 +186,6 @@ export function initialState(online = true): State {
     leases: 0,
     expired: undefined,
     endedAt: undefined,
+    restoreError: undefined,
   };
 }

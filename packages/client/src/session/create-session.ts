@@ -143,6 +143,12 @@ export function createSession(options: SessionOptions = {}): Session {
       case 'revoke':
         revoking = runner.revoke(effect.tokens, effect.reason);
         return;
+      case 'restore':
+        void restore();
+        return;
+      case 'retryStorage':
+        store.retryFailed();
+        return;
     }
   }
 
@@ -187,30 +193,30 @@ export function createSession(options: SessionOptions = {}): Session {
     cleanups.push(stopListening, () => coordinator.close());
   }
 
+  /** Reads the stored session; the reducer decides what a failure means. */
+  function restore(): Promise<void> {
+    return store.read().then(
+      (stored) =>
+        dispatch({
+          type: 'restored',
+          tokens: stored?.tokens,
+          lastActivityAt: stored?.lastActivityAt,
+        }),
+      (cause) => {
+        const error =
+          cause instanceof StorageError
+            ? cause
+            : new StorageError('Reading the session failed', { cause });
+        log('warn', 'stored session unreadable', { error });
+        if (!disposed) dispatch({ type: 'restoreFailed', error });
+      },
+    );
+  }
+
   const nothingStored = options.storage === undefined && !coordinator;
   // A fresh in-memory store holds nothing: signed out from the first snapshot, not `loading`.
   if (nothingStored) dispatch({ type: 'restored', tokens: undefined, lastActivityAt: undefined });
-  const restoring = (nothingStored ? Promise.resolve(undefined) : store.read()).then(
-    (stored) =>
-      dispatch({
-        type: 'restored',
-        tokens: stored?.tokens,
-        lastActivityAt: stored?.lastActivityAt,
-      }),
-    (cause) => {
-      const error =
-        cause instanceof StorageError
-          ? cause
-          : new StorageError('Reading the session failed', { cause });
-      log('warn', 'stored session unreadable; starting signed out', { error });
-      listeners.emit({ type: 'storageError', error });
-      // Signed out, but what could not be read stays where it is until the next sign-in
-      // replaces it: a wrong key may be a configuration mistake that gets corrected, and a
-      // keychain that is locked during a background launch opens later. Deleting would turn
-      // either into a lost session.
-      dispatch({ type: 'restored', tokens: undefined, lastActivityAt: undefined });
-    },
-  );
+  const restoring = nothingStored ? Promise.resolve() : restore();
 
   const session: AccessibleSession = {
     [ADAPTER_ACCESS]: { backgroundToken: readToken, peekToken },

@@ -1,8 +1,10 @@
 /**
  * `fileStorage`: the session in an encrypted file, for Node (CLIs, desktop apps, servers that
- * act for a user). Node modules are loaded on first use, so this file can sit in a bundle that
- * browsers and React Native also load.
+ * act for a user). Node only: it is reached through `tokenkeeper/storage/file` alone, never
+ * from the root entry, so browser and React Native bundles never see a Node builtin.
  */
+import { type FileHandle, mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { ConfigError, StorageError } from '../errors.js';
 import { fromBase64, toBase64 } from './bytes.js';
 import { type Envelope, nameOf, readEnvelope, seal, unseal, webCrypto } from './envelope.js';
@@ -24,44 +26,6 @@ export interface FileStorageOptions {
 
 /** The file's layout: one encrypted envelope per storage key. */
 const FILE_VERSION = 1;
-
-interface FileHandle {
-  writeFile(data: string, encoding: 'utf8'): Promise<void>;
-  sync(): Promise<void>;
-  close(): Promise<void>;
-}
-
-interface NodeFs {
-  readFile(path: string, encoding: 'utf8'): Promise<string>;
-  open(path: string, flags: string, mode?: number): Promise<FileHandle>;
-  rename(from: string, to: string): Promise<void>;
-  unlink(path: string): Promise<void>;
-  mkdir(path: string, options: { recursive: true; mode: number }): Promise<unknown>;
-}
-
-interface NodePath {
-  resolve(path: string): string;
-  dirname(path: string): string;
-  basename(path: string): string;
-  join(...parts: string[]): string;
-}
-
-interface Node {
-  fs: NodeFs;
-  path: NodePath;
-}
-
-async function loadNode(): Promise<Node> {
-  // Computed specifiers: bundlers for browsers and React Native leave these imports alone
-  // instead of failing to resolve a Node builtin that only this adapter needs.
-  const fsName = 'node:fs/promises';
-  const pathName = 'node:path';
-  const [fs, path] = await Promise.all([
-    import(/* webpackIgnore: true */ /* @vite-ignore */ fsName) as Promise<NodeFs>,
-    import(/* webpackIgnore: true */ /* @vite-ignore */ pathName) as Promise<NodePath>,
-  ]);
-  return { fs, path };
-}
 
 function errorCode(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null | undefined)?.code;
@@ -108,10 +72,10 @@ function randomSuffix(webcrypto: Crypto): string {
 }
 
 /** Makes a rename durable: the directory entry is flushed too. */
-async function syncDirectory(fs: NodeFs, dir: string): Promise<void> {
+async function syncDirectory(dir: string): Promise<void> {
   let handle: FileHandle;
   try {
-    handle = await fs.open(dir, 'r');
+    handle = await open(dir, 'r');
   } catch (cause) {
     // Windows cannot open a directory (EISDIR, EPERM), nor can a process without read access
     // to it (EACCES): the rename is done, and as durable as the platform allows.
@@ -125,15 +89,48 @@ async function syncDirectory(fs: NodeFs, dir: string): Promise<void> {
   }
 }
 
+/**
+ * Temp files are named after the writing process, `.<file>.<pid>.<random>.tmp`, so that one
+ * left behind by a process killed mid-write can be told from a write in flight elsewhere.
+ */
+const TEMP_NAME = /^\.(.+)\.(\d+)\.[0-9a-f]{12}\.tmp$/;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return errorCode(error) === 'EPERM';
+  }
+}
+
+/** Removes the temp files of this session file whose writer is gone (killed mid-write). */
+async function removeOrphanedTemps(file: string): Promise<void> {
+  const dir = dirname(file);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return; // no directory yet (or unreadable): nothing to clean, the write will say why
+  }
+  for (const name of names) {
+    const match = TEMP_NAME.exec(name);
+    if (!match || match[1] !== basename(file)) continue;
+    const pid = Number(match[2]);
+    if (pid === process.pid || alive(pid)) continue;
+    await unlink(join(dir, name)).catch(() => undefined); // another process cleaned it first
+  }
+}
+
 /** Writes `text` to `file` atomically: temp file (0600) in the same directory, fsync, rename. */
-async function writeAtomically(node: Node, webcrypto: Crypto, file: string, text: string) {
-  const { fs, path } = node;
-  const dir = path.dirname(file);
-  const temp = path.join(dir, `.${path.basename(file)}.${randomSuffix(webcrypto)}.tmp`);
+async function writeAtomically(webcrypto: Crypto, file: string, text: string) {
+  const dir = dirname(file);
+  const temp = join(dir, `.${basename(file)}.${process.pid}.${randomSuffix(webcrypto)}.tmp`);
   let created = false;
   try {
-    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-    const handle = await fs.open(temp, 'wx', 0o600);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const handle = await open(temp, 'wx', 0o600);
     created = true;
     try {
       await handle.writeFile(text, 'utf8');
@@ -141,13 +138,13 @@ async function writeAtomically(node: Node, webcrypto: Crypto, file: string, text
     } finally {
       await handle.close();
     }
-    await fs.rename(temp, file);
+    await rename(temp, file);
     created = false;
-    await syncDirectory(fs, dir);
+    await syncDirectory(dir);
   } catch (cause) {
     let left = '';
     if (created) {
-      left = await fs.unlink(temp).then(
+      left = await unlink(temp).then(
         () => '',
         () => `; the temp file ${temp} was left behind`,
       );
@@ -156,9 +153,9 @@ async function writeAtomically(node: Node, webcrypto: Crypto, file: string, text
   }
 }
 
-async function removeFile(fs: NodeFs, file: string): Promise<void> {
+async function removeFile(file: string): Promise<void> {
   try {
-    await fs.unlink(file);
+    await unlink(file);
   } catch (cause) {
     if (errorCode(cause) !== 'ENOENT') {
       throw new StorageError(`Removing session file ${file} failed`, { cause });
@@ -166,9 +163,9 @@ async function removeFile(fs: NodeFs, file: string): Promise<void> {
   }
 }
 
-async function readText(fs: NodeFs, file: string): Promise<string | undefined> {
+async function readText(file: string): Promise<string | undefined> {
   try {
-    return await fs.readFile(file, 'utf8');
+    return await readFile(file, 'utf8');
   } catch (cause) {
     if (errorCode(cause) === 'ENOENT') return undefined;
     throw new StorageError(`Reading session file ${file} failed`, { cause });
@@ -176,8 +173,8 @@ async function readText(fs: NodeFs, file: string): Promise<string | undefined> {
 }
 
 /** Reads the entries for a write; an unreadable file is replaced rather than kept. */
-async function entriesForWrite(fs: NodeFs, file: string): Promise<Entries> {
-  const text = await readText(fs, file);
+async function entriesForWrite(file: string): Promise<Entries> {
+  const text = await readText(file);
   if (text === undefined) return new Map();
   try {
     return parseFile(text, file);
@@ -192,7 +189,8 @@ async function entriesForWrite(fs: NodeFs, file: string): Promise<Entries> {
  * Stores the session in one JSON file (mode 0600) that holds an AES-256-GCM envelope per storage
  * key; each envelope is bound to its key, so entries cannot be swapped. Writes are atomic (a temp
  * file in the same directory, fsync, rename) and run one at a time per adapter; the directory is
- * created (mode 0700) when missing. Uses WebCrypto (`globalThis.crypto`, Node 20+).
+ * created (mode 0700) when missing. Uses WebCrypto (`globalThis.crypto`, Node 20+). Temp files
+ * left by a process killed mid-write are removed when the adapter is first used.
  *
  * A missing file means nothing is stored. A file that is corrupt, truncated, in an unknown format,
  * or encrypted with another key makes `get` throw a `StorageError` (the session starts signed out
@@ -223,23 +221,13 @@ export function fileStorage(path: string, options: FileStorageOptions = {}): Ses
   }
   const webcrypto: Crypto = found;
   const serial = createSerial();
-  let ready: Promise<{ node: Node; key: CryptoKey; file: string }> | undefined;
+  const file = resolve(path);
+  let ready: Promise<CryptoKey> | undefined;
 
-  function setup() {
+  function setup(): Promise<CryptoKey> {
     ready ??= (async () => {
-      let node: Node;
-      try {
-        node = await loadNode();
-      } catch (cause) {
-        throw new StorageError('fileStorage needs Node (node:fs is not available here)', {
-          cause: nameOf(cause),
-        });
-      }
-      const key = await webcrypto.subtle.importKey('raw', keyBytes, 'AES-GCM', false, [
-        'encrypt',
-        'decrypt',
-      ]);
-      return { node, key, file: node.path.resolve(path) };
+      await removeOrphanedTemps(file);
+      return webcrypto.subtle.importKey('raw', keyBytes, 'AES-GCM', false, ['encrypt', 'decrypt']);
     })();
     return ready;
   }
@@ -247,8 +235,8 @@ export function fileStorage(path: string, options: FileStorageOptions = {}): Ses
   return {
     get: (storageKey) =>
       serial(async () => {
-        const { node, key, file } = await setup();
-        const text = await readText(node.fs, file);
+        const key = await setup();
+        const text = await readText(file);
         if (text === undefined) return undefined;
         const raw = parseFile(text, file).get(storageKey);
         if (raw === undefined) return undefined;
@@ -256,18 +244,18 @@ export function fileStorage(path: string, options: FileStorageOptions = {}): Ses
       }),
     set: (storageKey, value) =>
       serial(async () => {
-        const { node, key, file } = await setup();
-        const entries = await entriesForWrite(node.fs, file);
+        const key = await setup();
+        const entries = await entriesForWrite(file);
         entries.set(storageKey, envelopeToJson(await seal(key, storageKey, value)));
-        await writeAtomically(node, webcrypto, file, serializeFile(entries));
+        await writeAtomically(webcrypto, file, serializeFile(entries));
       }),
     delete: (storageKey) =>
       serial(async () => {
-        const { node, file } = await setup();
-        const entries = await entriesForWrite(node.fs, file);
+        await setup();
+        const entries = await entriesForWrite(file);
         const existed = entries.delete(storageKey);
-        if (entries.size === 0) await removeFile(node.fs, file);
-        else if (existed) await writeAtomically(node, webcrypto, file, serializeFile(entries));
+        if (entries.size === 0) await removeFile(file);
+        else if (existed) await writeAtomically(webcrypto, file, serializeFile(entries));
       }),
   };
 }

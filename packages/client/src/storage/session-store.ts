@@ -18,6 +18,8 @@ export interface SessionStore {
   newerThan(base: Tokens): Promise<StoredSession | undefined>;
   /** Resolves when every queued write has finished. */
   settled(): Promise<void>;
+  /** Queues again the last write that failed, unless a later write replaced it. */
+  retryFailed(): void;
 }
 
 export function createSessionStore(options: {
@@ -29,26 +31,34 @@ export function createSessionStore(options: {
 }): SessionStore {
   const { storage, key, log } = options;
   let chain: Promise<void> = Promise.resolve();
+  /** The last write that failed (a value, or null for a delete), while nothing replaced it. */
+  let failed: string | null | undefined;
   const read = async (): Promise<StoredSession | undefined> => {
     const text = await storage.get(key);
     return text === null || text === undefined ? undefined : decodeRecord(text);
   };
+  let latest = 0;
+  function write(value: string | undefined): void {
+    const id = ++latest;
+    failed = undefined;
+    chain = chain.then(async () => {
+      try {
+        if (value === undefined) await storage.delete(key);
+        else await storage.set(key, value);
+      } catch (cause) {
+        // Only the newest write is worth repeating: an older one would resurrect old tokens.
+        if (id === latest) failed = value ?? null;
+        const error =
+          cause instanceof StorageError
+            ? cause
+            : new StorageError('Saving the session failed', { cause });
+        log('error', 'session storage write failed', { error });
+        options.onWriteError(error);
+      }
+    });
+  }
   return {
-    write(value) {
-      chain = chain.then(async () => {
-        try {
-          if (value === undefined) await storage.delete(key);
-          else await storage.set(key, value);
-        } catch (cause) {
-          const error =
-            cause instanceof StorageError
-              ? cause
-              : new StorageError('Saving the session failed', { cause });
-          log('error', 'session storage write failed', { error });
-          options.onWriteError(error);
-        }
-      });
-    },
+    write,
     clearIfHeld(tokens) {
       chain = chain.then(async () => {
         try {
@@ -58,6 +68,9 @@ export function createSessionStore(options: {
           log('warn', 'could not check storage after another tab ended the session', { error });
         }
       });
+    },
+    retryFailed() {
+      if (failed !== undefined) write(failed ?? undefined);
     },
     read,
     async newerThan(base) {

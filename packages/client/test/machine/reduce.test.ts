@@ -3,7 +3,12 @@
  * type; each row names the situation, the input and what must come out. No runtime, no timers.
  */
 import { describe, expect, it } from 'vitest';
-import { OfflineError, RefreshFailedError, SessionExpiredError } from '../../src/errors.js';
+import {
+  OfflineError,
+  RefreshFailedError,
+  SessionExpiredError,
+  StorageError,
+} from '../../src/errors.js';
 import {
   type Effect,
   type Env,
@@ -117,6 +122,32 @@ describe('reduce: restored', () => {
       sliding,
     );
     expect(r.state.idleDeadline).toBe(T0 - MINUTE + 15 * MINUTE);
+  });
+});
+
+describe('reduce: restoreFailed', () => {
+  const unavailable = new StorageError('Secure store read failed', { retryable: true });
+  it('in the background, a store that is unavailable → still loading; callers get its error', () => {
+    const r = step({ ...loading, paused: true }, { type: 'restoreFailed', error: unavailable }, T0);
+    expect(r.state.status).toBe('loading');
+    expect(r.state.restoreError).toBe(unavailable);
+    expect(types(r.effects)).toEqual(['emit:storageError', 'settle', 'settle']);
+    expect(settled(r.effects, 'token')).toEqual({ error: unavailable });
+    // The resume reads again; callers wait for that read.
+    const resumed = step(r.state, { type: 'resume' }, T0 + MINUTE);
+    expect(types(resumed.effects)).toEqual(['emit:resumed', 'retryStorage', 'restore']);
+    expect(resumed.state.restoreError).toBeUndefined();
+    expect(step(resumed.state, { type: 'demand' }, T0 + MINUTE).effects).toEqual([]);
+  });
+  it('in the foreground, or unreadable data → signed out', () => {
+    for (const [paused, error] of [
+      [false, unavailable],
+      [true, new StorageError('Stored session is corrupt')],
+    ] as const) {
+      const r = step({ ...loading, paused }, { type: 'restoreFailed', error }, T0);
+      expect(r.state.status).toBe('signedOut');
+      expect(types(r.effects)).toEqual(['emit:storageError', 'settle', 'settle']);
+    }
   });
 });
 
@@ -438,7 +469,8 @@ describe('reduce: pause, resume, online', () => {
   it('resume before the refresh point → nothing to do', () => {
     const paused = active({ paused: true, pausedAt: T0 });
     const r = step(paused, { type: 'resume' }, T0 + MINUTE);
-    expect(types(r.effects)).toEqual(['emit:resumed']);
+    // Writes that storage refused in the background are tried again on every resume.
+    expect(types(r.effects)).toEqual(['emit:resumed', 'retryStorage']);
   });
   it('offline → online past the refresh point → one refresh, network failures forgotten', () => {
     const s = active({

@@ -66,13 +66,14 @@ describe('secureStoreAdapter with expo-secure-store', () => {
   it('round trip and delete; nothing stored reads as nothing', async () => {
     const store = fakeExpoSecureStore();
     const storage = secureStoreAdapter(store);
-    expect(await storage.get('tokenkeeper.session')).toBeNull();
+    expect(await storage.get('tokenkeeper.session')).toBeUndefined();
     await storage.set('tokenkeeper.session', '{"v":1}');
     expect(await storage.get('tokenkeeper.session')).toBe('{"v":1}');
-    // Stored as-is under the same, already valid key: the OS keystore encrypts.
-    expect([...store.items]).toEqual([['tokenkeeper.session', '{"v":1}']]);
+    // Stored as-is (marked as written by this adapter) under the same, already valid key: the
+    // OS keystore encrypts.
+    expect([...store.items]).toEqual([['tokenkeeper.session', 'tk1:{"v":1}']]);
     await storage.delete('tokenkeeper.session');
-    expect(await storage.get('tokenkeeper.session')).toBeNull();
+    expect(await storage.get('tokenkeeper.session')).toBeUndefined();
     expect(store.items.size).toBe(0);
   });
 
@@ -152,7 +153,7 @@ describe('secureStoreAdapter with expo-secure-store', () => {
     expect(server.refreshCount).toBe(0);
   });
 
-  it('a value the keystore cannot read starts the session signed out with one storageError', async () => {
+  it('a value the keystore cannot read in the foreground starts the session signed out with one storageError', async () => {
     const store = fakeExpoSecureStore();
     store.getItemAsync = async () => {
       throw new Error('Could not decrypt the value: key permanently invalidated');
@@ -181,7 +182,7 @@ describe('secureStoreAdapter with react-native-keychain', () => {
     expect(await storage.get('other key/with:any chars')).toBe('second');
     expect(store.items.get('tokenkeeper.session')).toEqual({
       username: 'tokenkeeper',
-      password: '{"v":1}',
+      password: 'tk1:{"v":1}',
     });
     await storage.delete('tokenkeeper.session');
     expect(await storage.get('tokenkeeper.session')).toBeUndefined();
@@ -248,5 +249,43 @@ describe('secureStoreAdapter: detection', () => {
     for (const other of others) {
       expect(() => secureStoreAdapter(other as never)).toThrow(ConfigError);
     }
+  });
+});
+
+describe('secureStoreAdapter: iOS keychain in the background', () => {
+  it('defaults to after-first-unlock accessibility, for either library', async () => {
+    const expo = Object.assign(fakeExpoSecureStore(), { AFTER_FIRST_UNLOCK: 7 });
+    await secureStoreAdapter(expo).set('k', 'v');
+    expect(expo.calls[0]?.options).toEqual({ keychainAccessible: 7 });
+    const keychain = Object.assign(fakeKeychain(), {
+      ACCESSIBLE: { AFTER_FIRST_UNLOCK: 'AccessibleAfterFirstUnlock' },
+    });
+    await secureStoreAdapter(keychain).set('k', 'v');
+    expect(keychain.calls[0]?.options).toEqual({
+      accessible: 'AccessibleAfterFirstUnlock',
+      service: 'k',
+    });
+    // An app's own choice wins.
+    const strict = Object.assign(fakeExpoSecureStore(), { AFTER_FIRST_UNLOCK: 7 });
+    await secureStoreAdapter(strict, { storeOptions: { keychainAccessible: 1 } }).set('k', 'v');
+    expect(strict.calls[0]?.options).toEqual({ keychainAccessible: 1 });
+  });
+
+  it('moves an item stored before (stricter default) to the new accessibility: read, delete, write', async () => {
+    const expo = Object.assign(fakeExpoSecureStore(), { AFTER_FIRST_UNLOCK: 7 });
+    expo.items.set('tokenkeeper.session', '{"v":1}'); // written by an older version
+    const storage = secureStoreAdapter(expo);
+    expect(await storage.get('tokenkeeper.session')).toBe('{"v":1}');
+    expect(expo.calls.map((c) => c.method)).toEqual([
+      'getItemAsync',
+      'deleteItemAsync',
+      'setItemAsync',
+    ]);
+    expect(expo.calls[2]?.options).toEqual({ keychainAccessible: 7 });
+    expect(expo.items.get('tokenkeeper.session')).toBe('tk1:{"v":1}');
+    // Once moved, a read is a read.
+    expo.calls.length = 0;
+    expect(await storage.get('tokenkeeper.session')).toBe('{"v":1}');
+    expect(expo.calls.map((c) => c.method)).toEqual(['getItemAsync']);
   });
 });

@@ -9,7 +9,6 @@ import {
   type SessionEvent,
   type TokenResponse,
 } from '../../src/index.js';
-import { fileStorage } from '../../src/storage/file.js';
 import { webStorage } from '../../src/storage/web.js';
 import { createFetch } from '../../src/transports/fetch.js';
 import { trackStorage } from './track.js';
@@ -164,13 +163,6 @@ const api = {
   },
 
   /** The file adapter loads in a browser; it fails only when used. */
-  async fileStorageHere() {
-    const storage = fileStorage('/tmp/x.json', { key: new Uint8Array(32) });
-    return storage.get(SESSION_KEY).then(
-      () => 'read',
-      (error: unknown) => (isTokenkeeperError(error) ? error.code : 'other'),
-    );
-  },
 };
 
 export type PageApi = typeof api;

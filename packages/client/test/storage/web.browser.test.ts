@@ -143,10 +143,4 @@ describe.skipIf(!hasChromium)('webStorage in a browser', () => {
     ]);
     await page.close();
   });
-
-  it('fileStorage loads in a page and fails only when used, with StorageError', async () => {
-    const { page } = await open();
-    expect(await call(page, 'fileStorageHere')).toBe('ERR_STORAGE');
-    await page.close();
-  });
 });
