@@ -2,20 +2,16 @@
  * `tokenkeeper/websocket`: a reconnecting WebSocket that authenticates with the live token.
  */
 
-import { type Clock, systemClock } from '../clock.js';
-import { ConfigError, isTokenkeeperError } from '../errors.js';
-import { fingerprint } from '../redact.js';
-import { backgroundAccessToken } from '../session/adapter-access.js';
-import type { Session } from '../session/create-session.js';
+import type { Clock } from '../clock.js';
+import { ConfigError } from '../errors.js';
+import type { Session } from '../session/types.js';
 import {
-  createRefusalGuard,
-  keepProcessAlive,
   REAUTHENTICATE_CLOSE_CODE,
-  reconnectDelay,
   SESSION_ENDED_CLOSE_CODE,
   TOKEN_EXPIRED_CLOSE_CODE,
   TOKEN_REFUSED_CLOSE_CODE,
 } from './socket-auth.js';
+import { createSocketDriver, type Reconnect } from './socket-driver.js';
 
 /**
  * An event handler property. Declared through a method so that its parameter is checked
@@ -123,21 +119,23 @@ export function createAuthWebSocket(
   const authCodes = new Set(
     options.authCloseCodes ?? [TOKEN_EXPIRED_CLOSE_CODE, TOKEN_REFUSED_CLOSE_CODE],
   );
-  const clock = options.clock ?? systemClock;
-  const random = options.random ?? Math.random;
   const url = String(options.url);
   const listeners = new Set<(event: AuthWebSocketEvent) => void>();
-  const release = session.retain();
-
   let state: AuthWebSocket['state'] = 'connecting';
   // Read through a function: the state changes while connect() awaits a token.
   const isClosed = () => state === 'closed';
   let socket: WebSocketLike | undefined;
-  let usedToken: string | undefined;
-  let attempts = 0; // consecutive failed connections, for the backoff
-  const refusals = createRefusalGuard(fingerprint);
-  let retryTimer: unknown;
   let opened = false;
+  const driver = createSocketDriver(session, {
+    clock: options.clock,
+    random: options.random,
+    onRefresh: () => {
+      if (!socket || socket.readyState !== OPEN) return;
+      if (mode === 'message') reauthenticateInBand(socket);
+      else socket.close(REAUTHENTICATE_CLOSE_CODE, 'token refreshed');
+    },
+    onEnd: (error) => end(error),
+  });
 
   const emit = (event: AuthWebSocketEvent) => {
     for (const listener of [...listeners]) listener(event);
@@ -146,23 +144,19 @@ export function createAuthWebSocket(
   function end(error: unknown, code = SESSION_ENDED_CLOSE_CODE, reason = 'session ended'): void {
     if (state === 'closed') return;
     state = 'closed';
-    if (retryTimer !== undefined) clock.clearTimeout(retryTimer);
     const open = socket;
     socket = undefined;
     if (open && open.readyState <= OPEN) open.close(code, reason);
-    stopFollowing();
-    release();
+    driver.stop();
     emit({ type: 'ended', error });
   }
 
-  function schedule(delay: number): void {
-    state = 'reconnecting';
-    retryTimer = keepProcessAlive(
-      clock.setTimeout(() => {
-        retryTimer = undefined;
-        void connect();
-      }, delay),
-    );
+  /** Connects again when the driver says so: at once, after one refresh, or after a backoff. */
+  function reconnect(plan: Reconnect): void {
+    state = plan.retryIn > 0 ? 'reconnecting' : 'connecting';
+    void plan.due.then((go) => {
+      if (go) void connect();
+    });
   }
 
   async function connect(): Promise<void> {
@@ -170,16 +164,12 @@ export function createAuthWebSocket(
     state = 'connecting';
     let token: string;
     try {
-      token = await backgroundAccessToken(session);
-    } catch (error) {
-      if (isTokenkeeperError(error) && error.retryable) {
-        attempts++;
-        schedule(reconnectDelay(attempts, random));
-      } else end(error);
-      return;
+      token = await driver.connect();
+    } catch {
+      // An ended session has closed the socket already (onEnd); anything else may pass.
+      return isClosed() ? undefined : reconnect(driver.closed('dropped'));
     }
     if (isClosed()) return;
-    usedToken = token;
     const protocols = [...(options.protocols ?? [])];
     if (mode === 'protocol') protocols.push(`bearer.${token}`);
     const headers = mode === 'header' ? { authorization: `Bearer ${token}` } : undefined;
@@ -197,12 +187,9 @@ export function createAuthWebSocket(
     socket = next;
     next.onopen = () => {
       if (socket !== next) return;
-      // A refresh that landed while this socket was opening made `token` stale.
-      const stale = fingerprint(token) !== session.getSnapshot().fingerprint;
-      if (stale && mode !== 'message') {
-        next.close(REAUTHENTICATE_CLOSE_CODE, 'token refreshed');
-        return;
-      }
+      const stale = driver.opened();
+      if (stale && mode !== 'message')
+        return next.close(REAUTHENTICATE_CLOSE_CODE, 'token refreshed');
       if (mode === 'message') next.send(authMessage(token));
       state = 'open';
       emit({ type: 'open', reconnect: opened });
@@ -211,55 +198,31 @@ export function createAuthWebSocket(
     };
     next.onmessage = (event) => {
       if (socket !== next) return;
-      attempts = 0; // the server talks to us: this connection is good
+      driver.confirmed(); // the server talks to us: it accepted the token
       emit({ type: 'message', data: event.data });
     };
     next.onerror = () => undefined; // a close always follows; it decides what happens
     next.onclose = (event) => {
-      if (socket !== next) return;
+      if (socket !== next || isClosed()) return;
       socket = undefined;
-      void afterClose(event.code, event.reason, token);
+      const { code, reason } = event;
+      const why =
+        code === REAUTHENTICATE_CLOSE_CODE
+          ? 'reauthenticate'
+          : authCodes.has(code)
+            ? 'refused'
+            : 'dropped';
+      const plan = driver.closed(why);
+      emit({ type: 'close', code, reason, willReconnect: true, retryIn: plan.retryIn });
+      reconnect(plan);
     };
   }
 
-  async function afterClose(code: number, reason: string, token: string): Promise<void> {
-    if (state === 'closed') return;
-    if (code === REAUTHENTICATE_CLOSE_CODE) {
-      emit({ type: 'close', code, reason, willReconnect: true, retryIn: 0 });
-      return void connect();
-    }
-    if (authCodes.has(code) && refusals.mayRefresh(token)) {
-      emit({ type: 'close', code, reason, willReconnect: true, retryIn: 0 });
-      try {
-        refusals.refreshedTo(await session.handleUnauthorized(token));
-      } catch (error) {
-        if (!(isTokenkeeperError(error) && error.retryable)) return end(error);
-      }
-      return void connect();
-    }
-    // A network drop, or a fresh token refused again: back off instead of refreshing in a loop.
-    attempts++;
-    const delay = reconnectDelay(attempts, random);
-    emit({ type: 'close', code, reason, willReconnect: true, retryIn: delay });
-    schedule(delay);
-  }
-
-  const stopFollowing = session.subscribe((event) => {
-    if (event.type === 'expired' || event.type === 'signedOut') {
-      backgroundAccessToken(session).catch((error: unknown) => end(error));
-      return;
-    }
-    if (event.type !== 'refreshed' || !socket || socket.readyState !== OPEN) return;
-    if (mode === 'message') reauthenticateInBand(socket);
-    else socket.close(REAUTHENTICATE_CLOSE_CODE, 'token refreshed');
-  });
-
   /** Message mode: the server re-verifies and moves the socket's deadline; no gap, no reconnect. */
   function reauthenticateInBand(open: WebSocketLike): void {
-    backgroundAccessToken(session).then(
+    driver.reauthenticate().then(
       (token) => {
-        if (socket !== open || token === usedToken) return;
-        usedToken = token;
+        if (token === undefined || socket !== open) return;
         open.send(authMessage(token));
         emit({ type: 'reauthenticated' });
       },
