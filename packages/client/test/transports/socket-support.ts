@@ -59,6 +59,7 @@ export async function runUntil(clock: VirtualClock, done: () => boolean, step = 
  */
 export function tokenLedger() {
   const refused = new Set<string>();
+  let refuseAll = false;
   const seen: { token: string; accepted: boolean }[] = [];
   return {
     seen,
@@ -66,10 +67,14 @@ export function tokenLedger() {
     refuse(print: string) {
       refused.add(print);
     },
+    /** From now on the server refuses every token. */
+    refuseAll() {
+      refuseAll = true;
+    },
     /** Records the token and returns whether the server accepts it. */
     check(token: string): boolean {
       const print = fingerprint(token);
-      const accepted = token !== '' && !refused.has(print);
+      const accepted = token !== '' && !refuseAll && !refused.has(print);
       seen.push({ token: print, accepted });
       return accepted;
     },
