@@ -38,14 +38,20 @@ export function globalWebSocket(): WebSocketConstructor | undefined {
 }
 
 /**
- * `url` with the token in the query parameter `name` (RFC 6750 §2.3), replacing one already
- * there. Relative and http(s) URLs resolve against the page to ws(s), as the browser's WebSocket
- * does. Throws a TypeError for a URL that cannot be parsed.
+ * `url` as an absolute ws(s) URL without a fragment: relative and http(s) URLs resolve against
+ * the page, as the browser's WebSocket does. Throws a TypeError for a URL that cannot be parsed.
  */
-export function withQueryToken(url: string, name: string, token: string): string {
+export function toWebSocketUrl(url: string): URL {
   const base = (globalThis as { location?: { href?: string } }).location?.href;
   const target = new URL(url, base);
   target.protocol = target.protocol.replace(/^http/, 'ws');
+  target.hash = '';
+  return target;
+}
+
+/** `url` with the token in the query parameter `name` (RFC 6750 §2.3), replacing one already there. */
+export function withQueryToken(url: string, name: string, token: string): string {
+  const target = toWebSocketUrl(url);
   target.searchParams.set(name, token);
   return target.href;
 }
