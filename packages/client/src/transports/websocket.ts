@@ -58,7 +58,7 @@ export interface AuthWebSocketOptions {
    * For servers that refuse in band: true when a message (or a close) says the token was refused
    * or expired. Handled like the `authCloseCodes`: the socket closes, one refresh, reconnect. A
    * refusal message is not delivered as a `message` event.
-   * @example (event) => event.type === 'message' && JSON.parse(String(event.data)).type === 'unauthorized'
+   * @example (event) => event.type === 'close' ? event.code === 1008 : String(event.data).includes('"unauthorized"')
    */
   isRefusal?: (event: WebSocketRefusalEvent) => boolean;
   /** @default systemClock */
