@@ -75,9 +75,9 @@ export function createAuthCable<C extends CableConsumerLike>(
   options: AuthCableOptions,
 ): AuthCable<C> {
   const router = cableRouter(ActionCable.adapters);
-  const found = options.WebSocket ?? router.original;
-  if (!found) throw new ConfigError('createAuthCable needs a WebSocket (pass `ws` in Node)');
-  const Impl: WebSocketConstructor = found;
+  if (!(options.WebSocket ?? router.original)) {
+    throw new ConfigError('createAuthCable needs a WebSocket (pass `ws` in Node)');
+  }
   const { queryParameter = 'access_token' } = options;
   const refusals = new Set(options.refusalReasons ?? ['unauthorized', 'token_expired']);
   let current: CableSocket | undefined;
@@ -144,6 +144,7 @@ export function createAuthCable<C extends CableConsumerLike>(
           self.onclose?.({ code: 1000, reason: '' });
           return current === self && closed();
         }
+        const Impl = (options.WebSocket ?? router.original) as WebSocketConstructor;
         real = new Impl(withQueryToken(url, queryParameter, token), protocols);
         real.onopen = (event) => {
           self.onopen?.(event);

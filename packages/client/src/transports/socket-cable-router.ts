@@ -26,7 +26,7 @@ export interface CableRoute {
 }
 
 export interface CableRouter {
-  /** The WebSocket ActionCable had before the router (or the global one). */
+  /** The WebSocket ActionCable had before the router, or was given since (or the global one). */
   readonly original: WebSocketConstructor | undefined;
   /** Routes sockets opened for the returned URL to `open`. Throws TypeError for a bad `base`. */
   add(base: string, open: Open): CableRoute;
@@ -35,7 +35,7 @@ export interface CableRouter {
 export function cableRouter(adapters: { WebSocket: unknown }): CableRouter {
   const installed = (adapters.WebSocket as { [ROUTER]?: CableRouter } | undefined)?.[ROUTER];
   if (installed) return installed;
-  const original = (adapters.WebSocket as WebSocketConstructor | undefined) ?? globalWebSocket();
+  let original = (adapters.WebSocket as WebSocketConstructor | undefined) ?? globalWebSocket();
   const routes = new Map<string, Open>();
   let next = 0;
   // Called with `new`: returning an object makes it the result, so a route's socket (or the
@@ -48,7 +48,9 @@ export function cableRouter(adapters: { WebSocket: unknown }): CableRouter {
     return new original(url, protocols);
   }
   const router: CableRouter = {
-    original,
+    get original() {
+      return original;
+    },
     add(base, open) {
       const id = String(++next);
       const url = `${toWebSocketUrl(base).href}${MARK}${id}`;
@@ -59,6 +61,15 @@ export function cableRouter(adapters: { WebSocket: unknown }): CableRouter {
   // ActionCable maps readyState to a name by enumerating these on the class.
   Object.assign(RoutingWebSocket, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
   Object.defineProperty(RoutingWebSocket, ROUTER, { value: router });
-  adapters.WebSocket = RoutingWebSocket;
+  // An app that sets `adapters.WebSocket` later (a Node app giving ActionCable `ws`) changes
+  // the WebSocket behind the router, not the router.
+  Object.defineProperty(adapters, 'WebSocket', {
+    configurable: true,
+    enumerable: true,
+    get: () => RoutingWebSocket,
+    set: (value: WebSocketConstructor | undefined) => {
+      original = value ?? original;
+    },
+  });
   return router;
 }

@@ -231,9 +231,19 @@ describe('tokenkeeper/actioncable', () => {
     expect(s.ledger.seen).toHaveLength(1);
   });
 
-  it('a consumer the adapter did not make keeps ActionCable’s WebSocket and its own URL', async () => {
+  it('a consumer the adapter did not make keeps ActionCable’s WebSocket and its own URL, even one set later', async () => {
     const s = await cableSetup();
     await runUntil(s.clock, s.subscribedNow, SECOND);
+    // The app sets ActionCable's WebSocket after the cable was made (replacing the router)...
+    ActionCable.adapters.WebSocket = WebSocket as unknown as typeof ActionCable.adapters.WebSocket;
+    const a = s.current();
+    s.server.drop();
+    // ...and the cable's next connect still carries the live token.
+    await runUntil(s.clock, () => s.ledger.seen.length === 2 && s.subscribedNow(), SECOND);
+    expect(s.ledger.seen).toEqual([
+      { token: a, accepted: true },
+      { token: a, accepted: true },
+    ]);
     const plain = ActionCable.createConsumer(`${s.server.url}?access_token=app-managed`);
     defer(() => plain.disconnect());
     plain.connect();
