@@ -57,7 +57,10 @@ export interface AuthCable<C> {
  * - after every refresh the cable reconnects, so the server always holds the current token;
  *   network drops reconnect with jittered backoff (ActionCable's own monitor may come first);
  * - when the session ends the cable disconnects for good: after a new sign-in, call
- *   `consumer.connect()` (its subscriptions are the previous user's: recreate them as needed).
+ *   `consumer.connect()` (subscriptions still on the consumer resubscribe: remove the previous
+ *   user's first).
+ * Done with the cable: `close()` (not only `consumer.disconnect()`: it also stops following the
+ * session).
  * While connecting or connected it holds the session (`retain()`).
  * In Node, ActionCable's monitor needs `addEventListener`/`removeEventListener` globals.
  * @example

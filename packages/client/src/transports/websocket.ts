@@ -128,6 +128,7 @@ export function createAuthWebSocket(
   const isClosed = () => state === 'closed';
   let socket: WebSocketLike | undefined;
   let opened = false;
+  let unconfirmed = true; // no word from the server since the token last changed
   const reauthenticate = (open: WebSocketLike) => {
     if (mode === 'message') reauthenticateInBand(open);
     else open.close(REAUTHENTICATE_CLOSE_CODE, 'token refreshed');
@@ -194,6 +195,7 @@ export function createAuthWebSocket(
       return end(new ConfigError(`createAuthWebSocket: ${reason}`), 1000, 'configuration');
     }
     socket = next;
+    unconfirmed = true;
     let refused = false; // the server refused the token in a message
     next.onopen = () => {
       if (socket !== next) return;
@@ -211,7 +213,8 @@ export function createAuthWebSocket(
         refused = true;
         return next.close(1000, 'token refused');
       }
-      driver.confirmed(); // the server talks to us: it accepted the token
+      if (unconfirmed) driver.confirmed(); // the server talks to us: it accepted the token
+      unconfirmed = false;
       emit({ type: 'message', data });
     };
     next.onerror = () => undefined; // a close always follows; it decides what happens
@@ -234,6 +237,7 @@ export function createAuthWebSocket(
     driver.reauthenticate().then(
       (token) => {
         if (token === undefined || socket !== open) return;
+        unconfirmed = true;
         open.send(authMessage(token));
         emit({ type: 'reauthenticated' });
       },
