@@ -3,25 +3,16 @@
  * WebSocket connection on the live token.
  */
 import type { ClientOptions } from 'graphql-ws';
-import { type Clock, systemClock } from '../clock.js';
+import type { Clock } from '../clock.js';
+import { isTokenkeeperError } from '../errors.js';
+import type { Session } from '../session/types.js';
 import {
-  isTokenkeeperError,
-  SessionExpiredError,
-  SignedOutError,
-  type TokenkeeperError,
-} from '../errors.js';
-import { fingerprint } from '../redact.js';
-import { backgroundAccessToken } from '../session/adapter-access.js';
-import type { Session } from '../session/create-session.js';
-import {
-  createRefusalGuard,
-  keepProcessAlive,
   REAUTHENTICATE_CLOSE_CODE,
-  reconnectDelay,
   SESSION_ENDED_CLOSE_CODE,
   TOKEN_EXPIRED_CLOSE_CODE,
   TOKEN_REFUSED_CLOSE_CODE,
 } from './socket-auth.js';
+import { createSocketDriver, type SocketClose } from './socket-driver.js';
 
 export interface GraphqlWsAuthOptions {
   /**
@@ -65,8 +56,9 @@ type CloseLike = { code?: unknown };
  *   immediate reconnect; other drops reconnect with jittered backoff;
  * - when the session ends, the socket closes for good and every subscription errors with
  *   `SessionExpiredError` (or `SignedOutError`).
- * While connected, the socket holds the session (`retain()`), so the token is refreshed ahead of
- * its expiry and the reconnect happens before the server would close the socket.
+ * While connecting or connected, the socket holds the session (`retain()`), so the token is
+ * refreshed ahead of its expiry and the reconnect happens before the server would close the
+ * socket; not while it waits out a backoff.
  *
  * Across a reconnect, events the server publishes during the gap (usually milliseconds) are not
  * delivered unless the server replays them; the client never delivers one twice.
@@ -83,113 +75,62 @@ type CloseLike = { code?: unknown };
  * });
  */
 export function graphqlWsAuth(session: Session, options: GraphqlWsAuthOptions = {}): GraphqlWsAuth {
-  const clock = options.clock ?? systemClock;
-  const random = options.random ?? Math.random;
   const params =
     options.connectionParams ?? ((token: string) => ({ authorization: `Bearer ${token}` }));
   const authCodes = new Set(
     options.authCloseCodes ?? [TOKEN_EXPIRED_CLOSE_CODE, TOKEN_REFUSED_CLOSE_CODE],
   );
   let socket: SocketLike | undefined;
-  let connectedWith: string | undefined; // the token of the open socket
-  let attemptedWith: string | undefined; // the token of the latest connection attempt
-  let release: (() => void) | undefined;
-  let pending: 'restart' | 'auth' | undefined;
-  let ended: TokenkeeperError | undefined;
-  const refusals = createRefusalGuard(fingerprint);
-  const waking = new Set<() => void>();
-
-  const stopFollowing = session.subscribe((event) => {
-    if (event.type === 'refreshed' && socket && connectedWith !== undefined) {
-      pending = 'restart';
-      socket.close(REAUTHENTICATE_CLOSE_CODE, 'token refreshed');
-    } else if (event.type === 'expired' || event.type === 'signedOut') {
-      ended =
-        event.type === 'expired' ? new SessionExpiredError(event.reason) : new SignedOutError();
-      socket?.close(SESSION_ENDED_CLOSE_CODE, 'session ended');
-    } else if (event.type === 'signedIn' || event.type === 'restored') {
-      ended = undefined; // a new session: the client may connect again
-    }
+  let restarting = false; // the adapter closed the socket to move to a newer token
+  let lastClose: SocketClose = 'dropped';
+  const restart = () => {
+    if (!socket) return;
+    restarting = true;
+    socket.close(REAUTHENTICATE_CLOSE_CODE, 'token refreshed');
+  };
+  const driver = createSocketDriver(session, {
+    clock: options.clock,
+    random: options.random,
+    onRefresh: restart,
+    onEnd: () => socket?.close(SESSION_ENDED_CLOSE_CODE, 'session ended'),
   });
 
   return {
     retryAttempts: options.retryAttempts ?? Number.POSITIVE_INFINITY,
-    connectionParams: async () => {
-      const token = await backgroundAccessToken(session);
-      attemptedWith = token;
-      return params(token);
-    },
+    connectionParams: async () => params(await driver.connect()),
     shouldRetry: (errorOrClose: unknown) => {
       // Thrown here, the session's own error reaches every subscription's error sink.
-      if (ended) throw ended;
+      if (driver.error) throw driver.error;
       if (isTokenkeeperError(errorOrClose) && !errorOrClose.retryable) throw errorOrClose;
       const code = (errorOrClose as CloseLike | undefined)?.code;
-      if (typeof code === 'number' && authCodes.has(code)) pending = 'auth';
+      const refused = typeof code === 'number' && authCodes.has(code);
+      lastClose = restarting ? 'reauthenticate' : refused ? 'refused' : 'dropped';
+      restarting = false;
       return true;
     },
-    retryWait: async (retries: number) => {
-      const reason = pending;
-      pending = undefined;
-      if (reason === 'restart') return;
-      if (reason === 'auth' && attemptedWith !== undefined && refusals.mayRefresh(attemptedWith)) {
-        try {
-          refusals.refreshedTo(await session.handleUnauthorized(attemptedWith));
-        } catch {
-          // The session has ended or cannot refresh now: connectionParams will reject with the
-          // typed error on the next attempt, and shouldRetry decides from there.
-        }
-        return;
-      }
-      // A network drop, or a token refused again right after its refresh: back off (dispose()
-      // cuts the wait short, so client.dispose() need not wait it out).
-      await new Promise<void>((resolve) => {
-        const handle = keepProcessAlive(
-          clock.setTimeout(
-            () => {
-              waking.delete(wake);
-              resolve();
-            },
-            reconnectDelay(retries + 1, random),
-          ),
-        );
-        const wake = () => {
-          clock.clearTimeout(handle);
-          resolve();
-        };
-        waking.add(wake);
-      });
+    retryWait: async () => {
+      const why = lastClose;
+      lastClose = 'dropped';
+      // dispose() ends a backoff wait, so client.dispose() need not wait it out.
+      await driver.closed(why).due;
     },
     on: {
       ...options.on,
       connected: (connected, payload, wasRetry) => {
         socket = connected as SocketLike;
-        connectedWith = attemptedWith;
-        release ??= session.retain();
+        const stale = driver.opened();
+        driver.confirmed();
         options.on?.connected?.(connected, payload, wasRetry);
         // A refresh that landed while this connection was being made left it on the old token.
-        if (
-          connectedWith !== undefined &&
-          fingerprint(connectedWith) !== session.getSnapshot().fingerprint
-        ) {
-          pending = 'restart';
-          socket.close(REAUTHENTICATE_CLOSE_CODE, 'token refreshed');
-        }
+        if (stale) restart();
       },
       closed: (event) => {
         socket = undefined;
-        connectedWith = undefined;
-        release?.();
-        release = undefined;
+        driver.disconnected();
         options.on?.closed?.(event);
       },
     },
-    dispose() {
-      stopFollowing();
-      for (const wake of [...waking]) wake();
-      waking.clear();
-      release?.();
-      release = undefined;
-    },
+    dispose: () => driver.stop(),
   };
 }
 

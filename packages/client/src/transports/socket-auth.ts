@@ -1,6 +1,7 @@
 /**
- * What the socket adapters share: the close codes of the resource-server contract and the
- * backoff between reconnections. Private to the adapters.
+ * The parts of the socket policy that are plain data and arithmetic: the close codes of the
+ * resource-server contract, the backoff between reconnections, and the refusal guard. The
+ * policy itself is `socket-driver.ts`. Private to the adapters.
  */
 
 /**
@@ -42,13 +43,17 @@ export function reconnectDelay(
 /**
  * Answers a refused token with one refresh, and only one: if the token obtained after a
  * refusal is refused too, the server refuses for another reason (audience, permissions), and a
- * refresh per reconnect would only rotate tokens in a loop. Keeps fingerprints, not tokens.
+ * refresh per reconnect would only rotate tokens in a loop. Once the server has accepted that
+ * token, though, a later refusal of it is news (revocation, key rotation) and costs one refresh
+ * again. Keeps fingerprints, not tokens.
  */
 export interface RefusalGuard {
   /** True when a refusal of `token` should be answered with a refresh. */
   mayRefresh(token: string): boolean;
   /** Records the token a refresh after a refusal produced. */
   refreshedTo(token: string): void;
+  /** The server accepted `token` (the connection was confirmed). */
+  accepted(token: string): void;
 }
 
 export function createRefusalGuard(fingerprintOf: (token: string) => string): RefusalGuard {
@@ -57,6 +62,9 @@ export function createRefusalGuard(fingerprintOf: (token: string) => string): Re
     mayRefresh: (token) => fingerprintOf(token) !== fromRefusal,
     refreshedTo: (token) => {
       fromRefusal = fingerprintOf(token);
+    },
+    accepted: (token) => {
+      if (fingerprintOf(token) === fromRefusal) fromRefusal = undefined;
     },
   };
 }

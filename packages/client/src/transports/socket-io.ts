@@ -2,12 +2,9 @@
  * `tokenkeeper/socket.io`: keeps a Socket.IO client on the live token.
  */
 import type { Socket } from 'socket.io-client';
-import { type Clock, systemClock } from '../clock.js';
-import { isRetryableError } from '../errors.js';
-import { fingerprint } from '../redact.js';
-import { backgroundAccessToken } from '../session/adapter-access.js';
-import type { Session } from '../session/create-session.js';
-import { createRefusalGuard, keepProcessAlive, reconnectDelay } from './socket-auth.js';
+import type { Clock } from '../clock.js';
+import type { Session } from '../session/types.js';
+import { createSocketDriver, type Reconnect } from './socket-driver.js';
 
 export interface SocketIoAuthOptions {
   /** Builds the handshake `auth` payload. @default (token) => ({ token }) */
@@ -33,7 +30,8 @@ export interface SocketIoAuthOptions {
  *   refusal) costs one refresh and a reconnect (Socket.IO does not retry those by itself);
  * - the server emitting `token_expired` and disconnecting does the same;
  * - when the session ends, it disconnects for good.
- * While connected it holds the session (`retain()`), so the token is refreshed ahead of expiry.
+ * While connecting or connected it holds the session (`retain()`), so the token is refreshed
+ * ahead of expiry; not while it waits out a backoff.
  * Returns the detach function.
  * @example
  * import { io } from 'socket.io-client';
@@ -56,85 +54,54 @@ export function attachSocketIo(
     options.authErrors ?? ['invalid_token', 'token_expired', 'unauthorized'],
   );
   const expiredEvent = options.expiredEvent ?? 'token_expired';
-  const clock = options.clock ?? systemClock;
-  const random = options.random ?? Math.random;
-  const refusals = createRefusalGuard(fingerprint);
   const originalAuth = socket.auth;
-  let usedToken: string | undefined;
-  let connectedWith: string | undefined;
-  let release: (() => void) | undefined;
   let serverExpired = false;
   let detached = false;
-  let attempts = 0;
-  let retryTimer: unknown;
-
-  /** Reconnects later with backoff: after a transient failure, or a token refused again. */
-  const reconnectLater = () => {
-    if (detached || retryTimer !== undefined) return;
-    attempts++;
-    retryTimer = keepProcessAlive(
-      clock.setTimeout(
-        () => {
-          retryTimer = undefined;
-          if (!detached && !socket.connected && session.getSnapshot().status === 'active')
-            socket.connect();
-        },
-        reconnectDelay(attempts, random),
-      ),
-    );
+  const reconnectNow = () => {
+    socket.disconnect();
+    socket.connect(); // the auth callback reads the new token
+  };
+  const driver = createSocketDriver(session, {
+    clock: options.clock,
+    random: options.random,
+    onRefresh: reconnectNow,
+    onEnd: () => socket.disconnect(),
+  });
+  /** Connects again when the driver says so: after one refresh, or after a backoff. */
+  const reconnect = (plan: Reconnect) => {
+    void plan.due.then((go) => {
+      if (go && !detached && !socket.connected) socket.connect();
+    });
   };
 
   socket.auth = (callback: (data: object) => void) => {
-    backgroundAccessToken(session).then(
-      (token) => {
-        usedToken = token;
-        callback(payload(token));
-      },
-      (error: unknown) => {
+    driver.connect().then(
+      (token) => callback(payload(token)),
+      () => {
         // No token to be had: do not knock without one. The handshake is abandoned; a failure
         // that may pass (offline, a refresh that failed) is retried later, an ended session is not.
         socket.disconnect();
-        if (isRetryableError(error)) reconnectLater();
+        if (driver.phase !== 'ended') reconnect(driver.closed('dropped'));
       },
-    );
-  };
-
-  /** The server refused `token`: one refresh and a reconnect, unless that token came from one. */
-  const refused = (token: string) => {
-    if (!refusals.mayRefresh(token)) return reconnectLater();
-    session.handleUnauthorized(token).then(
-      (fresh) => {
-        refusals.refreshedTo(fresh);
-        if (!detached && !socket.connected) socket.connect();
-      },
-      (error: unknown) => isRetryableError(error) && reconnectLater(),
     );
   };
 
   const onConnect = () => {
-    connectedWith = usedToken;
     serverExpired = false;
-    attempts = 0;
-    release ??= session.retain();
+    const stale = driver.opened();
+    driver.confirmed();
     // A refresh that landed while this connection was being made left it on the old token.
-    if (
-      connectedWith !== undefined &&
-      fingerprint(connectedWith) !== session.getSnapshot().fingerprint
-    ) {
-      socket.disconnect();
-      socket.connect();
-    }
+    if (stale) reconnectNow();
   };
   const onDisconnect = (reason: string) => {
-    release?.();
-    release = undefined;
-    const token = connectedWith;
-    connectedWith = undefined;
     // Socket.IO reconnects by itself after transport drops, not after a server disconnect.
-    if (reason === 'io server disconnect' && serverExpired && token) refused(token);
+    if (reason === 'io server disconnect' && serverExpired && driver.phase === 'open') {
+      reconnect(driver.closed('refused'));
+    } else driver.disconnected();
   };
   const onConnectError = (error: Error) => {
-    if (authErrors.has(error.message) && usedToken) refused(usedToken);
+    if (authErrors.has(error.message) && driver.token) reconnect(driver.closed('refused'));
+    else driver.disconnected(); // Socket.IO's own reconnection decides
   };
   const onExpired = () => {
     serverExpired = true;
@@ -145,27 +112,15 @@ export function attachSocketIo(
   socket.on('connect_error', onConnectError);
   socket.on(expiredEvent, onExpired);
 
-  const stopFollowing = session.subscribe((event) => {
-    if (event.type === 'refreshed' && socket.connected && connectedWith !== undefined) {
-      socket.disconnect();
-      socket.connect(); // the auth callback reads the new token
-    } else if (event.type === 'expired' || event.type === 'signedOut') {
-      socket.disconnect();
-    }
-  });
-
   if (!socket.connected) socket.connect();
 
   return () => {
     detached = true;
-    if (retryTimer !== undefined) clock.clearTimeout(retryTimer);
-    stopFollowing();
+    driver.stop();
     socket.off('connect', onConnect);
     socket.off('disconnect', onDisconnect);
     socket.off('connect_error', onConnectError);
     socket.off(expiredEvent, onExpired);
     socket.auth = originalAuth;
-    release?.();
-    release = undefined;
   };
 }

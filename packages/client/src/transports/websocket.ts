@@ -1,55 +1,44 @@
 /**
  * `tokenkeeper/websocket`: a reconnecting WebSocket that authenticates with the live token.
  */
-
-import { type Clock, systemClock } from '../clock.js';
-import { ConfigError, isTokenkeeperError } from '../errors.js';
-import { fingerprint } from '../redact.js';
-import { backgroundAccessToken } from '../session/adapter-access.js';
-import type { Session } from '../session/create-session.js';
+import type { Clock } from '../clock.js';
+import { ConfigError } from '../errors.js';
+import type { Session } from '../session/types.js';
 import {
-  createRefusalGuard,
-  keepProcessAlive,
   REAUTHENTICATE_CLOSE_CODE,
-  reconnectDelay,
   SESSION_ENDED_CLOSE_CODE,
   TOKEN_EXPIRED_CLOSE_CODE,
   TOKEN_REFUSED_CLOSE_CODE,
 } from './socket-auth.js';
+import { createSocketDriver, type Reconnect, type SocketClose } from './socket-driver.js';
+import {
+  globalWebSocket,
+  OPEN,
+  type WebSocketConstructor,
+  type WebSocketLike,
+  withQueryToken,
+} from './socket-like.js';
 
-/**
- * An event handler property. Declared through a method so that its parameter is checked
- * bivariantly: the DOM's `(event: MessageEvent) => void` and ws's `(event: WebSocket.MessageEvent)
- * => void` both fit, although each declares a richer event than the adapter reads.
- */
-type Handler<E> = { bivariant(event: E): void }['bivariant'];
-
-/** The WebSocket surface used: the browser's `WebSocket` and `ws` both fit, without a cast. */
-export interface WebSocketLike {
-  readonly readyState: number;
-  send(data: string | ArrayBufferLike | ArrayBufferView | Blob): void;
-  close(code?: number, reason?: string): void;
-  onopen: Handler<unknown> | null;
-  onmessage: Handler<{ data: unknown }> | null;
-  onclose: Handler<{ code: number; reason: string }> | null;
-  onerror: Handler<unknown> | null;
-}
-
-export type WebSocketConstructor = new (
-  url: string,
-  protocols?: string | string[],
-  options?: { headers?: Record<string, string> },
-) => WebSocketLike;
+export type { WebSocketConstructor, WebSocketLike } from './socket-like.js';
 
 /**
  * How the token reaches the server:
  * - `message` (default): a first message `{"type":"auth","token":...}` after open, and the same
  *   message again after every refresh (in-band re-authentication, no reconnect);
  * - `protocol`: a subprotocol `bearer.<token>` offered beside yours (works in browsers);
- * - `header`: an `Authorization: Bearer` header (Node's `ws` only; browsers cannot set headers).
- * `protocol` and `header` reconnect after every refresh.
+ * - `header`: an `Authorization: Bearer` header (Node's `ws` only; browsers cannot set headers);
+ * - `query`: a query parameter (`queryParameter`, RFC 6750 §2.3), for servers that read it there
+ *   (works in browsers). Trade-off: URLs end up in access logs of servers and proxies, so a token
+ *   in one is recorded wherever the URL is; keep access tokens short-lived and have the server
+ *   redact the parameter from its logs.
+ * `protocol`, `header` and `query` reconnect after every refresh.
  */
-export type WebSocketAuthMode = 'message' | 'protocol' | 'header';
+export type WebSocketAuthMode = 'message' | 'protocol' | 'header' | 'query';
+
+/** What {@link AuthWebSocketOptions.isRefusal} inspects. */
+export type WebSocketRefusalEvent =
+  | { type: 'message'; data: unknown }
+  | { type: 'close'; code: number; reason: string };
 
 export interface AuthWebSocketOptions {
   url: string | URL;
@@ -57,12 +46,21 @@ export interface AuthWebSocketOptions {
   auth?: WebSocketAuthMode;
   /** `message` mode: the auth message. @default (token) => JSON.stringify({ type: 'auth', token }) */
   authMessage?: (token: string) => string;
+  /** `query` mode: the parameter's name. @default 'access_token' */
+  queryParameter?: string;
   /** Your own subprotocols. */
   protocols?: readonly string[];
   /** @default globalThis.WebSocket (pass `WebSocket` from 'ws' in Node) */
   WebSocket?: WebSocketConstructor;
   /** Close codes meaning "token refused or expired": one refresh, then reconnect at once. @default [4440, 4403] */
   authCloseCodes?: readonly number[];
+  /**
+   * For servers that refuse in band: true when a message (or a close) says the token was refused
+   * or expired. Handled like the `authCloseCodes`: the socket closes, one refresh, reconnect. A
+   * refusal message is not delivered as a `message` event.
+   * @example (event) => event.type === 'close' ? event.code === 1008 : String(event.data).includes('"unauthorized"')
+   */
+  isRefusal?: (event: WebSocketRefusalEvent) => boolean;
   /** @default systemClock */
   clock?: Clock;
   /** @default Math.random */
@@ -86,15 +84,15 @@ export interface AuthWebSocket {
   on(listener: (event: AuthWebSocketEvent) => void): () => void;
 }
 
-const OPEN = 1;
-
 /**
  * A WebSocket that always carries the live token, for the seed-003 failure: a socket that kept
  * reconnecting with a token captured before a refresh. Every (re)connect reads the current token;
- * after every refresh it re-authenticates; a close with 4440 (expired) or 4403 (refused) costs one
- * refresh and an immediate reconnect; network drops reconnect with jittered backoff; when the
- * session ends it closes for good (`ended` event with the session's typed error). While it is
- * active it holds the session (`retain()`), so the token is refreshed ahead of its expiry.
+ * after every refresh it re-authenticates; a close with 4440 (expired) or 4403 (refused), or an
+ * in-band refusal (`isRefusal`), costs one refresh and an immediate reconnect; network drops
+ * reconnect with jittered backoff; when the session ends it closes for good (`ended` event with
+ * the session's typed error). While connecting or connected it holds the session (`retain()`),
+ * so the token is refreshed ahead of its expiry. The first message from the server counts as
+ * its acceptance of the token: a token accepted and refused later costs one refresh again.
  * @example
  * import WebSocket from 'ws'; // browsers: omit
  * import { createAuthWebSocket } from 'tokenkeeper/websocket';
@@ -110,34 +108,37 @@ export function createAuthWebSocket(
   session: Session,
   options: AuthWebSocketOptions,
 ): AuthWebSocket {
-  const found = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+  const found = options.WebSocket ?? globalWebSocket();
   if (!found) {
     throw new ConfigError(
       'createAuthWebSocket needs a WebSocket implementation (pass `ws` in Node)',
     );
   }
   const Impl: WebSocketConstructor = found;
-  const mode = options.auth ?? 'message';
+  const { auth: mode = 'message', queryParameter = 'access_token', isRefusal } = options;
   const authMessage =
     options.authMessage ?? ((token: string) => JSON.stringify({ type: 'auth', token }));
   const authCodes = new Set(
     options.authCloseCodes ?? [TOKEN_EXPIRED_CLOSE_CODE, TOKEN_REFUSED_CLOSE_CODE],
   );
-  const clock = options.clock ?? systemClock;
-  const random = options.random ?? Math.random;
   const url = String(options.url);
   const listeners = new Set<(event: AuthWebSocketEvent) => void>();
-  const release = session.retain();
-
   let state: AuthWebSocket['state'] = 'connecting';
   // Read through a function: the state changes while connect() awaits a token.
   const isClosed = () => state === 'closed';
   let socket: WebSocketLike | undefined;
-  let usedToken: string | undefined;
-  let attempts = 0; // consecutive failed connections, for the backoff
-  const refusals = createRefusalGuard(fingerprint);
-  let retryTimer: unknown;
   let opened = false;
+  let unconfirmed = true; // no word from the server since the token last changed
+  const reauthenticate = (open: WebSocketLike) => {
+    if (mode === 'message') reauthenticateInBand(open);
+    else open.close(REAUTHENTICATE_CLOSE_CODE, 'token refreshed');
+  };
+  const driver = createSocketDriver(session, {
+    clock: options.clock,
+    random: options.random,
+    onRefresh: () => socket?.readyState === OPEN && reauthenticate(socket),
+    onEnd: (error) => end(error),
+  });
 
   const emit = (event: AuthWebSocketEvent) => {
     for (const listener of [...listeners]) listener(event);
@@ -146,23 +147,29 @@ export function createAuthWebSocket(
   function end(error: unknown, code = SESSION_ENDED_CLOSE_CODE, reason = 'session ended'): void {
     if (state === 'closed') return;
     state = 'closed';
-    if (retryTimer !== undefined) clock.clearTimeout(retryTimer);
     const open = socket;
     socket = undefined;
     if (open && open.readyState <= OPEN) open.close(code, reason);
-    stopFollowing();
-    release();
+    driver.stop();
     emit({ type: 'ended', error });
   }
 
-  function schedule(delay: number): void {
-    state = 'reconnecting';
-    retryTimer = keepProcessAlive(
-      clock.setTimeout(() => {
-        retryTimer = undefined;
-        void connect();
-      }, delay),
-    );
+  /** Connects again when the driver says so: at once, after one refresh, or after a backoff. */
+  function reconnect(plan: Reconnect): void {
+    state = plan.retryIn > 0 ? 'reconnecting' : 'connecting';
+    void plan.due.then((go) => {
+      if (go) void connect();
+    });
+  }
+
+  /** Opens a socket carrying `token` as the mode says; throws what the constructor throws. */
+  function open(token: string): WebSocketLike {
+    const protocols = [...(options.protocols ?? [])];
+    if (mode === 'protocol') protocols.push(`bearer.${token}`);
+    const headers =
+      mode === 'header' ? { headers: { authorization: `Bearer ${token}` } } : undefined;
+    const target = mode === 'query' ? withQueryToken(url, queryParameter, token) : url;
+    return new Impl(target, protocols.length > 0 ? protocols : undefined, headers);
   }
 
   async function connect(): Promise<void> {
@@ -170,22 +177,15 @@ export function createAuthWebSocket(
     state = 'connecting';
     let token: string;
     try {
-      token = await backgroundAccessToken(session);
-    } catch (error) {
-      if (isTokenkeeperError(error) && error.retryable) {
-        attempts++;
-        schedule(reconnectDelay(attempts, random));
-      } else end(error);
-      return;
+      token = await driver.connect();
+    } catch {
+      // An ended session has closed the socket already (onEnd); anything else may pass.
+      return isClosed() ? undefined : reconnect(driver.closed('dropped'));
     }
     if (isClosed()) return;
-    usedToken = token;
-    const protocols = [...(options.protocols ?? [])];
-    if (mode === 'protocol') protocols.push(`bearer.${token}`);
-    const headers = mode === 'header' ? { authorization: `Bearer ${token}` } : undefined;
     let next: WebSocketLike;
     try {
-      next = new Impl(url, protocols.length > 0 ? protocols : undefined, headers && { headers });
+      next = open(token);
     } catch {
       // The constructor refuses a bad URL, or a token that is not a valid subprotocol name.
       const reason =
@@ -195,71 +195,49 @@ export function createAuthWebSocket(
       return end(new ConfigError(`createAuthWebSocket: ${reason}`), 1000, 'configuration');
     }
     socket = next;
+    unconfirmed = true;
+    let refused = false; // the server refused the token in a message
     next.onopen = () => {
       if (socket !== next) return;
-      // A refresh that landed while this socket was opening made `token` stale.
-      const stale = fingerprint(token) !== session.getSnapshot().fingerprint;
-      if (stale && mode !== 'message') {
-        next.close(REAUTHENTICATE_CLOSE_CODE, 'token refreshed');
-        return;
-      }
+      const stale = driver.opened();
+      if (stale && mode !== 'message') return reauthenticate(next);
       if (mode === 'message') next.send(authMessage(token));
       state = 'open';
       emit({ type: 'open', reconnect: opened });
       opened = true;
       if (stale) reauthenticateInBand(next);
     };
-    next.onmessage = (event) => {
-      if (socket !== next) return;
-      attempts = 0; // the server talks to us: this connection is good
-      emit({ type: 'message', data: event.data });
+    next.onmessage = ({ data }) => {
+      if (socket !== next || refused) return;
+      if (isRefusal?.({ type: 'message', data })) {
+        refused = true;
+        return next.close(1000, 'token refused');
+      }
+      if (unconfirmed) driver.confirmed(); // the server talks to us: it accepted the token
+      unconfirmed = false;
+      emit({ type: 'message', data });
     };
     next.onerror = () => undefined; // a close always follows; it decides what happens
-    next.onclose = (event) => {
-      if (socket !== next) return;
+    next.onclose = ({ code, reason }) => {
+      if (socket !== next || isClosed()) return;
       socket = undefined;
-      void afterClose(event.code, event.reason, token);
+      let why: SocketClose = 'dropped';
+      if (code === REAUTHENTICATE_CLOSE_CODE) why = 'reauthenticate';
+      if (refused || authCodes.has(code) || isRefusal?.({ type: 'close', code, reason })) {
+        why = 'refused';
+      }
+      const plan = driver.closed(why);
+      emit({ type: 'close', code, reason, willReconnect: true, retryIn: plan.retryIn });
+      reconnect(plan);
     };
   }
-
-  async function afterClose(code: number, reason: string, token: string): Promise<void> {
-    if (state === 'closed') return;
-    if (code === REAUTHENTICATE_CLOSE_CODE) {
-      emit({ type: 'close', code, reason, willReconnect: true, retryIn: 0 });
-      return void connect();
-    }
-    if (authCodes.has(code) && refusals.mayRefresh(token)) {
-      emit({ type: 'close', code, reason, willReconnect: true, retryIn: 0 });
-      try {
-        refusals.refreshedTo(await session.handleUnauthorized(token));
-      } catch (error) {
-        if (!(isTokenkeeperError(error) && error.retryable)) return end(error);
-      }
-      return void connect();
-    }
-    // A network drop, or a fresh token refused again: back off instead of refreshing in a loop.
-    attempts++;
-    const delay = reconnectDelay(attempts, random);
-    emit({ type: 'close', code, reason, willReconnect: true, retryIn: delay });
-    schedule(delay);
-  }
-
-  const stopFollowing = session.subscribe((event) => {
-    if (event.type === 'expired' || event.type === 'signedOut') {
-      backgroundAccessToken(session).catch((error: unknown) => end(error));
-      return;
-    }
-    if (event.type !== 'refreshed' || !socket || socket.readyState !== OPEN) return;
-    if (mode === 'message') reauthenticateInBand(socket);
-    else socket.close(REAUTHENTICATE_CLOSE_CODE, 'token refreshed');
-  });
 
   /** Message mode: the server re-verifies and moves the socket's deadline; no gap, no reconnect. */
   function reauthenticateInBand(open: WebSocketLike): void {
-    backgroundAccessToken(session).then(
+    driver.reauthenticate().then(
       (token) => {
-        if (socket !== open || token === usedToken) return;
-        usedToken = token;
+        if (token === undefined || socket !== open) return;
+        unconfirmed = true;
         open.send(authMessage(token));
         emit({ type: 'reauthenticated' });
       },
