@@ -122,10 +122,16 @@ function clientCredentials(req: IncomingMessage, form: Record<string, string>) {
   if (basic) {
     const pair = Buffer.from(basic[1]!, 'base64').toString();
     const colon = pair.indexOf(':');
-    const decode = (part: string) => decodeURIComponent(part.replace(/\+/g, ' '));
+    const decode = (part: string) => {
+      try {
+        return decodeURIComponent(part.replace(/\+/g, ' '));
+      } catch {
+        return undefined; // not form-encoded: no credentials, answered as invalid_client
+      }
+    };
     return {
       basic: true,
-      id: decode(pair.slice(0, colon)),
+      id: colon < 0 ? undefined : decode(pair.slice(0, colon)),
       secret: decode(pair.slice(colon + 1)),
     };
   }
