@@ -1,3 +1,4 @@
+/// <reference types="node" />
 /**
  * `fileStorage`: the session in an encrypted file, for Node (CLIs, desktop apps, servers that
  * act for a user). Node only: it is reached through `tokenkeeper/storage/file` alone, never
