@@ -42,6 +42,7 @@ export {
 } from './service.js';
 export type { Database, Queryable, QueryResult } from './store/database.js';
 export { type OpenStoreOptions, openStore } from './store/open.js';
+export type { StoreOperations } from './store/operations.js';
 export { type EmbeddedDatabaseOptions, openEmbeddedDatabase } from './store/pglite.js';
 export { openPostgresDatabase, type PostgresDatabaseOptions } from './store/postgres.js';
 export type {
@@ -53,7 +54,7 @@ export type {
   UserRecord,
 } from './store/records.js';
 export { migrations } from './store/schema.js';
-export { createStore, type Store, type StoreOperations } from './store/store.js';
+export { createStore, type Store } from './store/store.js';
 export { type AddUserOptions, addUser } from './users.js';
 export {
   type AccessTokenVerifier,

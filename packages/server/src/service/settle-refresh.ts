@@ -1,7 +1,7 @@
 import type { RefreshTokenParts } from '../refresh-token.js';
 import { decideRefresh, type Presentation } from '../rotation.js';
 import type { RequestContext, TokenResponse } from '../service-types.js';
-import type { StoreOperations } from '../store/store.js';
+import type { StoreOperations } from '../store/operations.js';
 import { familyFacts } from './audit-writer.js';
 import type { ServiceContext } from './context.js';
 

@@ -8,8 +8,8 @@ import {
   refreshTokenMac,
 } from '../refresh-token.js';
 import type { TokenResponse } from '../service-types.js';
+import type { StoreOperations } from '../store/operations.js';
 import type { FamilyRecord } from '../store/records.js';
-import type { StoreOperations } from '../store/store.js';
 
 /** Mints token responses for families and authenticates presented refresh tokens. */
 export interface TokenIssuer {
