@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
+import type { ClientType } from './client-type.js';
 import { parseDuration } from './duration.js';
 import { TokenServerError } from './errors.js';
 import type { IntrospectionClient } from './http.js';
 import type { LifetimeOptions } from './lifetimes.js';
-import type { ClientType } from './store/records.js';
 import { isSessionId } from './verify.js';
 import { isWildcardHost } from './wildcard-host.js';
 

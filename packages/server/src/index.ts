@@ -1,6 +1,7 @@
 // tokenkeeper-server: the public face. Explicit named exports only; importing has no effects.
 
 export type { AccessTokenClaims } from './access-token.js';
+export type { ClientType } from './client-type.js';
 export { type Clock, createManualClock, type ManualClock, systemClock } from './clock.js';
 export { type Duration, formatDuration, parseDuration } from './duration.js';
 export {
@@ -49,7 +50,6 @@ export type {
   AuditEntry,
   AuditOutcome,
   AuditRecord,
-  ClientType,
   FamilyRecord,
   UserRecord,
 } from './store/records.js';

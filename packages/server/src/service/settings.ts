@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { ClientType } from '../client-type.js';
 import { type Clock, systemClock } from '../clock.js';
 import { type Duration, parseDuration } from '../duration.js';
 import { ConfigError } from '../errors.js';
@@ -6,7 +7,6 @@ import { parseServerSecret } from '../keys.js';
 import { type Lifetimes, resolveLifetimes } from '../lifetimes.js';
 import { type PasswordHasher, scryptHasher } from '../password.js';
 import type { TokenServiceOptions } from '../service-types.js';
-import type { ClientType } from '../store/records.js';
 
 /** The service's options, checked and with their defaults applied. */
 export interface ServiceSettings {
