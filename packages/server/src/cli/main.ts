@@ -1,24 +1,18 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  type CliCommand,
-  parseCommandLine,
-  type StoreChoice,
-  UsageError,
-  usage,
-} from './cli-args.js';
-import { isTokenServerError } from './errors.js';
-import { createJsonLogger, describeError } from './logger.js';
+import { isTokenServerError } from '../errors.js';
+import { createJsonLogger, describeError } from '../logger.js';
+import { serve } from '../serve.js';
+import { openStore } from '../store/open.js';
+import type { AuditRecord } from '../store/records.js';
+import { addUser } from '../users.js';
+import { type CliCommand, parseCommandLine, type StoreChoice, UsageError, usage } from './args.js';
 import {
   PasswordEntryCancelled,
   readPasswordFromPipe,
   readPasswordFromTerminal,
 } from './password-input.js';
-import { serve } from './serve.js';
-import { openStore } from './store/open.js';
-import type { AuditRecord } from './store/records.js';
-import { addUser } from './users.js';
 
 const write = (text: string) => process.stdout.write(text);
 const fail = (text: string) => process.stderr.write(`tokenkeeper-server: ${text}\n`);
