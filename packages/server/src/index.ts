@@ -14,12 +14,13 @@ export {
   TokenServerError,
   type TokenServerErrorCode,
 } from './errors.js';
+export { dataDirSecret, type RunningTokenServer, type ServeOptions, serve } from './http/serve.js';
 export {
   createTokenServer,
   type IntrospectionClient,
   type TokenServer,
   type TokenServerOptions,
-} from './http.js';
+} from './http/token-server.js';
 export { generateServerSecret, generateSigningJwk, type KeyRing } from './keys.js';
 export { defaultLifetimes, type LifetimeOptions, type Lifetimes } from './lifetimes.js';
 export { createJsonLogger, type Logger, silentLogger } from './logger.js';
@@ -31,7 +32,6 @@ export {
 } from './password.js';
 export { fingerprint, redact } from './redact.js';
 export { decideRefresh, type Presentation, type RefreshDecision } from './rotation.js';
-export { dataDirSecret, type RunningTokenServer, type ServeOptions, serve } from './serve.js';
 export {
   createTokenService,
   type IntrospectionResponse,

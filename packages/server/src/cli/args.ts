@@ -2,10 +2,10 @@ import { parseArgs } from 'node:util';
 import type { ClientType } from '../client-type.js';
 import { parseDuration } from '../duration.js';
 import { TokenServerError } from '../errors.js';
-import type { IntrospectionClient } from '../http.js';
+import type { IntrospectionClient } from '../http/token-server.js';
+import { isWildcardHost } from '../http/wildcard-host.js';
 import type { LifetimeOptions } from '../lifetimes.js';
 import { isSessionId } from '../verify.js';
-import { isWildcardHost } from '../wildcard-host.js';
 
 /** A command line that cannot be run; the message says what to change. */
 export class UsageError extends Error {

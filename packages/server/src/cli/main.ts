@@ -2,8 +2,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { isTokenServerError } from '../errors.js';
+import { serve } from '../http/serve.js';
 import { createJsonLogger, describeError } from '../logger.js';
-import { serve } from '../serve.js';
 import { openStore } from '../store/open.js';
 import type { AuditRecord } from '../store/records.js';
 import { addUser } from '../users.js';

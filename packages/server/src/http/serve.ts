@@ -14,11 +14,11 @@ import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
-import { ConfigError, TokenServerError } from './errors.js';
-import { createTokenServer, type TokenServer, type TokenServerOptions } from './http.js';
-import { makePrivateDirectory } from './store/data-dir.js';
-import { openStore } from './store/open.js';
-import type { Store } from './store/store.js';
+import { ConfigError, TokenServerError } from '../errors.js';
+import { makePrivateDirectory } from '../store/data-dir.js';
+import { openStore } from '../store/open.js';
+import type { Store } from '../store/store.js';
+import { createTokenServer, type TokenServer, type TokenServerOptions } from './token-server.js';
 import { isWildcardHost } from './wildcard-host.js';
 
 /** Options of {@link serve}. Store choice: `store`, else `databaseUrl`, else `dataDir`, else memory. */
