@@ -21,17 +21,17 @@ export {
   type TokenServer,
   type TokenServerOptions,
 } from './http/token-server.js';
-export { generateServerSecret, generateSigningJwk, type KeyRing } from './keys.js';
-export { defaultLifetimes, type LifetimeOptions, type Lifetimes } from './lifetimes.js';
 export { createJsonLogger, type Logger, silentLogger } from './logger.js';
+export { fingerprint, redact } from './redact.js';
+export { decideRefresh, type Presentation, type RefreshDecision } from './rotation.js';
+export { generateServerSecret, generateSigningJwk, type KeyRing } from './service/keys/key-ring.js';
+export { defaultLifetimes, type LifetimeOptions, type Lifetimes } from './service/lifetimes.js';
 export {
   defaultPasswordHashing,
   type PasswordHasher,
   type PasswordHashing,
   scryptHasher,
-} from './password.js';
-export { fingerprint, redact } from './redact.js';
-export { decideRefresh, type Presentation, type RefreshDecision } from './rotation.js';
+} from './service/password.js';
 export {
   createTokenService,
   type IntrospectionResponse,
@@ -40,7 +40,8 @@ export {
   type TokenResponse,
   type TokenService,
   type TokenServiceOptions,
-} from './service.js';
+} from './service/service.js';
+export { type AddUserOptions, addUser } from './service/users.js';
 export type { Database, Queryable, QueryResult } from './store/database.js';
 export { type OpenStoreOptions, openStore } from './store/open.js';
 export type { StoreOperations } from './store/operations.js';
@@ -55,7 +56,6 @@ export type {
 } from './store/records.js';
 export { migrations } from './store/schema.js';
 export { createStore, type Store } from './store/store.js';
-export { type AddUserOptions, addUser } from './users.js';
 export {
   type AccessTokenVerifier,
   type AccessTokenVerifierOptions,

@@ -4,7 +4,7 @@ import { parseDuration } from '../duration.js';
 import { TokenServerError } from '../errors.js';
 import type { IntrospectionClient } from '../http/token-server.js';
 import { isWildcardHost } from '../http/wildcard-host.js';
-import type { LifetimeOptions } from '../lifetimes.js';
+import type { LifetimeOptions } from '../service/lifetimes.js';
 import { isSessionId } from '../verify.js';
 
 /** A command line that cannot be run; the message says what to change. */

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { isTokenServerError } from '../errors.js';
 import { serve } from '../http/serve.js';
 import { createJsonLogger, describeError } from '../logger.js';
+import { addUser } from '../service/users.js';
 import { openStore } from '../store/open.js';
 import type { AuditRecord } from '../store/records.js';
-import { addUser } from '../users.js';
 import { type CliCommand, parseCommandLine, type StoreChoice, UsageError, usage } from './args.js';
 import {
   PasswordEntryCancelled,

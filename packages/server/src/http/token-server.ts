@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Hono, type MiddlewareHandler } from 'hono';
 import type { AccessTokenClaims } from '../access-token.js';
 import { createJsonLogger, type Logger } from '../logger.js';
-import { createTokenService, type TokenService, type TokenServiceOptions } from '../service.js';
+import {
+  createTokenService,
+  type TokenService,
+  type TokenServiceOptions,
+} from '../service/service.js';
 import type { AccessTokenVerifier, AuthVariables } from '../verify.js';
 import { defaultMaxBodyBytes } from './body.js';
 import type { ServerEnv } from './env.js';

@@ -3,10 +3,10 @@ import type { ClientType } from '../client-type.js';
 import { type Clock, systemClock } from '../clock.js';
 import { type Duration, parseDuration } from '../duration.js';
 import { ConfigError } from '../errors.js';
-import { parseServerSecret } from '../keys.js';
-import { type Lifetimes, resolveLifetimes } from '../lifetimes.js';
-import { type PasswordHasher, scryptHasher } from '../password.js';
-import type { TokenServiceOptions } from '../service-types.js';
+import { parseServerSecret } from './keys/key-ring.js';
+import { type Lifetimes, resolveLifetimes } from './lifetimes.js';
+import { type PasswordHasher, scryptHasher } from './password.js';
+import type { TokenServiceOptions } from './types.js';
 
 /** The service's options, checked and with their defaults applied. */
 export interface ServiceSettings {

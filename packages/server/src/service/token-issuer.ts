@@ -1,5 +1,4 @@
 import { signAccessToken } from '../access-token.js';
-import type { KeyRing } from '../keys.js';
 import {
   encodeRefreshToken,
   macEquals,
@@ -7,9 +6,10 @@ import {
   refreshMacRoot,
   refreshTokenMac,
 } from '../refresh-token.js';
-import type { TokenResponse } from '../service-types.js';
 import type { StoreOperations } from '../store/operations.js';
 import type { FamilyRecord } from '../store/records.js';
+import type { KeyRing } from './keys/key-ring.js';
+import type { TokenResponse } from './types.js';
 
 /** Mints token responses for families and authenticates presented refresh tokens. */
 export interface TokenIssuer {

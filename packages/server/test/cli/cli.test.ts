@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCommandLine, UsageError } from '../../src/cli/args.js';
 import { openStore } from '../../src/index.js';
-import { verifyPassword } from '../../src/password.js';
+import { verifyPassword } from '../../src/service/password.js';
 import { cliCommand, exited, repoRoot, runCli } from '../cli-process.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tokenkeeper-cli-'));

@@ -10,8 +10,8 @@ import {
   type JWK,
   type JWTVerifyGetKey,
 } from 'jose';
-import { ConfigError } from './errors.js';
-import type { Store } from './store/store.js';
+import { ConfigError } from '../../errors.js';
+import type { Store } from '../../store/store.js';
 
 /** The one signing algorithm: ECDSA P-256 with SHA-256 (small keys and signatures, fast). */
 export const signingAlgorithm = 'ES256';
