@@ -23,7 +23,6 @@ export {
 } from './http/token-server.js';
 export { createJsonLogger, type Logger, silentLogger } from './logger.js';
 export { fingerprint, redact } from './redact.js';
-export { decideRefresh, type Presentation, type RefreshDecision } from './rotation.js';
 export { generateServerSecret, generateSigningJwk, type KeyRing } from './service/keys/key-ring.js';
 export { defaultLifetimes, type LifetimeOptions, type Lifetimes } from './service/lifetimes.js';
 export {
@@ -32,6 +31,11 @@ export {
   type PasswordHashing,
   scryptHasher,
 } from './service/password.js';
+export {
+  decideRefresh,
+  type Presentation,
+  type RefreshDecision,
+} from './service/refresh/rotation.js';
 export {
   createTokenService,
   type IntrospectionResponse,

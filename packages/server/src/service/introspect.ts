@@ -1,8 +1,8 @@
 import { BearerError } from '../errors.js';
-import { decodeRefreshToken } from '../refresh-token.js';
-import { decideRefresh } from '../rotation.js';
 import type { AccessTokenVerifier } from '../verify.js';
 import type { ServiceContext } from './context.js';
+import { decodeRefreshToken } from './refresh/refresh-token.js';
+import { decideRefresh } from './refresh/rotation.js';
 import type { IntrospectionResponse } from './types.js';
 
 /** RFC 7662 introspection of a refresh or access token. */

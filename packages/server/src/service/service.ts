@@ -4,7 +4,7 @@ import type { ServiceContext } from './context.js';
 import { createIntrospect } from './introspect.js';
 import { loadKeyRing } from './keys/key-ring.js';
 import { createLogin } from './login.js';
-import { createRefresh } from './refresh.js';
+import { createRefresh } from './refresh/grant.js';
 import { createRevoke } from './revoke.js';
 import { createSessionChecker } from './session-checker.js';
 import { resolveServiceSettings } from './settings.js';

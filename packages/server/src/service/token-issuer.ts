@@ -1,14 +1,14 @@
 import { signAccessToken } from '../access-token.js';
+import type { StoreOperations } from '../store/operations.js';
+import type { FamilyRecord } from '../store/records.js';
+import type { KeyRing } from './keys/key-ring.js';
 import {
   encodeRefreshToken,
   macEquals,
   type RefreshTokenParts,
   refreshMacRoot,
   refreshTokenMac,
-} from '../refresh-token.js';
-import type { StoreOperations } from '../store/operations.js';
-import type { FamilyRecord } from '../store/records.js';
-import type { KeyRing } from './keys/key-ring.js';
+} from './refresh/refresh-token.js';
 import type { TokenResponse } from './types.js';
 
 /** Mints token responses for families and authenticates presented refresh tokens. */

@@ -1,9 +1,9 @@
-import type { RefreshTokenParts } from '../refresh-token.js';
-import { decideRefresh, type Presentation } from '../rotation.js';
-import type { StoreOperations } from '../store/operations.js';
-import { familyFacts } from './audit-writer.js';
-import type { ServiceContext } from './context.js';
-import type { RequestContext, TokenResponse } from './types.js';
+import type { StoreOperations } from '../../store/operations.js';
+import { familyFacts } from '../audit-writer.js';
+import type { ServiceContext } from '../context.js';
+import type { RequestContext, TokenResponse } from '../types.js';
+import type { RefreshTokenParts } from './refresh-token.js';
+import { decideRefresh, type Presentation } from './rotation.js';
 
 /** How a refresh ends: a token response, or the reason for an `invalid_grant`. */
 export type RefreshOutcome =

@@ -1,10 +1,10 @@
-import { OAuthError } from '../errors.js';
-import { decodeRefreshToken, type RefreshTokenParts } from '../refresh-token.js';
-import type { FamilyRecord } from '../store/records.js';
-import { familyFacts } from './audit-writer.js';
-import type { ServiceContext } from './context.js';
-import { type RefreshOutcome, settleRefresh } from './settle-refresh.js';
-import type { RequestContext, TokenResponse } from './types.js';
+import { OAuthError } from '../../errors.js';
+import type { FamilyRecord } from '../../store/records.js';
+import { familyFacts } from '../audit-writer.js';
+import type { ServiceContext } from '../context.js';
+import type { RequestContext, TokenResponse } from '../types.js';
+import { decodeRefreshToken, type RefreshTokenParts } from './refresh-token.js';
+import { type RefreshOutcome, settleRefresh } from './settle.js';
 
 /** The refresh grant: rotates the family, replays to a racing or retrying predecessor, or
  * revokes on reuse. */
