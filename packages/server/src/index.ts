@@ -1,6 +1,5 @@
 // tokenkeeper-server: the public face. Explicit named exports only; importing has no effects.
 
-export type { AccessTokenClaims } from './access-token.js';
 export type { ClientType } from './client-type.js';
 export { type Clock, createManualClock, type ManualClock, systemClock } from './clock.js';
 export { type Duration, formatDuration, parseDuration } from './duration.js';
@@ -60,6 +59,7 @@ export type {
 } from './store/records.js';
 export { migrations } from './store/schema.js';
 export { createStore, type Store } from './store/store.js';
+export type { AccessTokenClaims } from './verify/access-token.js';
 export {
   type AccessTokenVerifier,
   type AccessTokenVerifierOptions,
@@ -68,4 +68,4 @@ export {
   bearerErrorResponse,
   createAccessTokenVerifier,
   type SessionChecker,
-} from './verify.js';
+} from './verify/verifier.js';

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Hono, type MiddlewareHandler } from 'hono';
-import type { AccessTokenClaims } from '../access-token.js';
 import { createJsonLogger, type Logger } from '../logger.js';
 import {
   createTokenService,
   type TokenService,
   type TokenServiceOptions,
 } from '../service/service.js';
-import type { AccessTokenVerifier, AuthVariables } from '../verify.js';
+import type { AccessTokenClaims } from '../verify/access-token.js';
+import type { AccessTokenVerifier, AuthVariables } from '../verify/verifier.js';
 import { defaultMaxBodyBytes } from './body.js';
 import type { ServerEnv } from './env.js';
 import { addFallbacks } from './fallbacks.js';

@@ -1,5 +1,5 @@
 import { BearerError } from '../errors.js';
-import type { AccessTokenVerifier } from '../verify.js';
+import type { AccessTokenVerifier } from '../verify/verifier.js';
 import { familyFacts } from './audit-writer.js';
 import type { ServiceContext } from './context.js';
 import { decodeRefreshToken } from './refresh/refresh-token.js';

@@ -1,4 +1,4 @@
-import { createAccessTokenVerifier } from '../verify.js';
+import { createAccessTokenVerifier } from '../verify/verifier.js';
 import { createAuditWriter } from './audit-writer.js';
 import type { ServiceContext } from './context.js';
 import { createIntrospect } from './introspect.js';

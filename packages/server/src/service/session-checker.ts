@@ -1,5 +1,5 @@
 import type { Store } from '../store/store.js';
-import { isSessionId, type SessionChecker } from '../verify.js';
+import { isSessionId, type SessionChecker } from '../verify/verifier.js';
 import type { ServiceSettings } from './settings.js';
 
 /** Most sessions whose last touch this instance remembers; past it, it forgets them all. */

@@ -1,6 +1,6 @@
-import { signAccessToken } from '../access-token.js';
 import type { StoreOperations } from '../store/operations.js';
 import type { FamilyRecord } from '../store/records.js';
+import { signAccessToken } from '../verify/access-token.js';
 import type { KeyRing } from './keys/key-ring.js';
 import {
   encodeRefreshToken,

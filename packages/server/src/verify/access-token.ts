@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import type { ClientType } from './client-type.js';
-import type { SigningKey } from './service/keys/key-ring.js';
-import { signingAlgorithm } from './service/keys/key-ring.js';
+import type { ClientType } from '../client-type.js';
+import type { SigningKey } from '../service/keys/key-ring.js';
+import { signingAlgorithm } from '../service/keys/key-ring.js';
 
 /**
  * Claims of an access token (RFC 9068 JWT profile, header `typ: at+jwt`).

@@ -7,11 +7,11 @@ import {
   type JWTVerifyGetKey,
   jwtVerify,
 } from 'jose';
+import { type Clock, systemClock } from '../clock.js';
+import { type Duration, parseDuration } from '../duration.js';
+import { BearerError } from '../errors.js';
+import { signingAlgorithm } from '../service/keys/key-ring.js';
 import type { AccessTokenClaims } from './access-token.js';
-import { type Clock, systemClock } from './clock.js';
-import { type Duration, parseDuration } from './duration.js';
-import { BearerError } from './errors.js';
-import { signingAlgorithm } from './service/keys/key-ring.js';
 
 /** Looks a session up; the token service implements it. */
 export interface SessionChecker {
