@@ -22,7 +22,9 @@ export {
 } from './http/token-server.js';
 export { createJsonLogger, type Logger, silentLogger } from './logger.js';
 export { fingerprint, redact } from './redact.js';
-export { generateServerSecret, generateSigningJwk, type KeyRing } from './service/keys/key-ring.js';
+export type { KeyRing } from './service/keys/key-ring.js';
+export { generateServerSecret } from './service/keys/server-secret.js';
+export { generateSigningJwk } from './service/keys/signing-key.js';
 export { defaultLifetimes, type LifetimeOptions, type Lifetimes } from './service/lifetimes.js';
 export {
   defaultPasswordHashing,
@@ -60,12 +62,11 @@ export type {
 export { migrations } from './store/schema.js';
 export { createStore, type Store } from './store/store.js';
 export type { AccessTokenClaims } from './verify/access-token.js';
+export { bearerChallenge, bearerErrorResponse } from './verify/bearer.js';
 export {
   type AccessTokenVerifier,
   type AccessTokenVerifierOptions,
   type AuthVariables,
-  bearerChallenge,
-  bearerErrorResponse,
   createAccessTokenVerifier,
   type SessionChecker,
 } from './verify/verifier.js';

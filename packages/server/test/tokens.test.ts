@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatDuration, generateServerSecret, parseDuration, redact } from '../src/index.js';
+import { parseServerSecret } from '../src/service/keys/server-secret.js';
 import {
   generateSigningJwk,
-  parseServerSecret,
   sealPrivateKey,
   unsealPrivateKey,
-} from '../src/service/keys/key-ring.js';
+} from '../src/service/keys/signing-key.js';
 import { hashPassword, verifyPassword } from '../src/service/password.js';
 import {
   decodeRefreshToken,

@@ -5,7 +5,7 @@ import { TokenServerError } from '../errors.js';
 import type { IntrospectionClient } from '../http/token-server.js';
 import { isWildcardHost } from '../http/wildcard-host.js';
 import type { LifetimeOptions } from '../service/lifetimes.js';
-import { isSessionId } from '../verify/verifier.js';
+import { isSessionId } from '../verify/access-token.js';
 
 /** A command line that cannot be run; the message says what to change. */
 export class UsageError extends Error {

@@ -3,7 +3,7 @@ import type { ClientType } from '../client-type.js';
 import { type Clock, systemClock } from '../clock.js';
 import { type Duration, parseDuration } from '../duration.js';
 import { ConfigError } from '../errors.js';
-import { parseServerSecret } from './keys/key-ring.js';
+import { parseServerSecret } from './keys/server-secret.js';
 import { type Lifetimes, resolveLifetimes } from './lifetimes.js';
 import { type PasswordHasher, scryptHasher } from './password.js';
 import type { TokenServiceOptions } from './types.js';

@@ -1,6 +1,5 @@
 import type { StoreOperations } from '../store/operations.js';
 import type { FamilyRecord } from '../store/records.js';
-import { signAccessToken } from '../verify/access-token.js';
 import type { KeyRing } from './keys/key-ring.js';
 import {
   encodeRefreshToken,
@@ -9,6 +8,7 @@ import {
   refreshMacRoot,
   refreshTokenMac,
 } from './refresh/refresh-token.js';
+import { signAccessToken } from './sign-access-token.js';
 import type { TokenResponse } from './types.js';
 
 /** Mints token responses for families and authenticates presented refresh tokens. */

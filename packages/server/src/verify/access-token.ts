@@ -1,8 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
 import type { ClientType } from '../client-type.js';
-import type { SigningKey } from '../service/keys/key-ring.js';
-import { signingAlgorithm } from '../service/keys/key-ring.js';
+
+// The access-token format that the service signs and resource servers verify: an RFC 9068 JWT.
+
+/** The one signing algorithm: ECDSA P-256 with SHA-256 (small keys and signatures, fast). */
+export const signingAlgorithm = 'ES256';
+
+/** The JWS `typ` header of an access token (RFC 9068 §2.1). */
+export const accessTokenType = 'at+jwt';
 
 /**
  * Claims of an access token (RFC 9068 JWT profile, header `typ: at+jwt`).
@@ -25,36 +29,9 @@ export interface AccessTokenClaims {
   readonly scope?: string;
 }
 
-/** Signs an access token for a session. */
-export async function signAccessToken(
-  key: SigningKey,
-  input: {
-    issuer: string;
-    audience: string;
-    subject: string;
-    sessionId: string;
-    clientType: ClientType;
-    scope: string;
-    issuedAtMs: number;
-    expiresAtMs: number;
-  },
-): Promise<{ token: string; expiresIn: number }> {
-  const iat = Math.floor(input.issuedAtMs / 1000);
-  const exp = Math.max(iat + 1, Math.floor(input.expiresAtMs / 1000));
-  const payload: Record<string, unknown> = {
-    sid: input.sessionId,
-    client_id: input.clientType,
-    client_type: input.clientType,
-  };
-  if (input.scope) payload.scope = input.scope;
-  const token = await new SignJWT(payload)
-    .setProtectedHeader({ alg: signingAlgorithm, typ: 'at+jwt', kid: key.kid })
-    .setIssuer(input.issuer)
-    .setAudience(input.audience)
-    .setSubject(input.subject)
-    .setIssuedAt(iat)
-    .setExpirationTime(exp)
-    .setJti(randomUUID())
-    .sign(key.privateKey);
-  return { token, expiresIn: exp - iat };
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** True when `sid` has the shape of a session id (a UUID); checked before any lookup. */
+export function isSessionId(sid: unknown): sid is string {
+  return typeof sid === 'string' && uuid.test(sid);
 }
