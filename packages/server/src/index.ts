@@ -13,10 +13,10 @@ export {
   TokenServerError,
   type TokenServerErrorCode,
 } from './errors.js';
-export { dataDirSecret, type RunningTokenServer, type ServeOptions, serve } from './http/serve.js';
+export type { IntrospectionClient } from './http/introspection-auth.js';
+export { type RunningTokenServer, type ServeOptions, serve } from './http/serve.js';
 export {
   createTokenServer,
-  type IntrospectionClient,
   type TokenServer,
   type TokenServerOptions,
 } from './http/token-server.js';
@@ -37,16 +37,17 @@ export {
   type Presentation,
   type RefreshDecision,
 } from './service/refresh/rotation.js';
-export {
-  createTokenService,
-  type IntrospectionResponse,
-  type LoginInput,
-  type RequestContext,
-  type TokenResponse,
-  type TokenService,
-  type TokenServiceOptions,
-} from './service/service.js';
+export { createTokenService } from './service/service.js';
+export type {
+  IntrospectionResponse,
+  LoginInput,
+  RequestContext,
+  TokenResponse,
+  TokenService,
+  TokenServiceOptions,
+} from './service/types.js';
 export { type AddUserOptions, addUser } from './service/users.js';
+export { dataDirSecret } from './store/data-dir-secret.js';
 export type { Database, Queryable, QueryResult } from './store/database.js';
 export { type OpenStoreOptions, openStore } from './store/open.js';
 export type { StoreOperations } from './store/operations.js';

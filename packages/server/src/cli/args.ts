@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import type { ClientType } from '../client-type.js';
 import { parseDuration } from '../duration.js';
 import { TokenServerError } from '../errors.js';
-import type { IntrospectionClient } from '../http/token-server.js';
+import type { IntrospectionClient } from '../http/introspection-auth.js';
 import { isWildcardHost } from '../http/wildcard-host.js';
 import type { LifetimeOptions } from '../service/lifetimes.js';
 import { isSessionId } from '../verify/access-token.js';

@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { createJsonLogger, type Logger } from '../logger.js';
-import {
-  createTokenService,
-  type TokenService,
-  type TokenServiceOptions,
-} from '../service/service.js';
+import { createTokenService } from '../service/service.js';
+import type { TokenService, TokenServiceOptions } from '../service/types.js';
 import type { AccessTokenClaims } from '../verify/access-token.js';
 import type { AccessTokenVerifier, AuthVariables } from '../verify/verifier.js';
 import { defaultMaxBodyBytes } from './body.js';
@@ -18,8 +15,6 @@ import {
 import { requestContext } from './request-context.js';
 import { addTokenRoutes } from './token-routes.js';
 import { addWellKnownRoutes } from './well-known-routes.js';
-
-export type { IntrospectionClient } from './introspection-auth.js';
 
 /** Options of {@link createTokenServer}: the service's, plus HTTP concerns. */
 export interface TokenServerOptions extends TokenServiceOptions {

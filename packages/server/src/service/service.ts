@@ -12,18 +12,9 @@ import { createTokenIssuer } from './token-issuer.js';
 import type { TokenService, TokenServiceOptions } from './types.js';
 import { addUser } from './users.js';
 
-export type {
-  IntrospectionResponse,
-  LoginInput,
-  RequestContext,
-  TokenResponse,
-  TokenService,
-  TokenServiceOptions,
-} from './types.js';
-
 /**
  * Creates the service: checks the options, loads (or on first start creates) the signing key
- * from the store, and wires one module per operation (service/login.ts, refresh.ts, revoke.ts,
+ * from the store, and wires one module per operation (login.ts, refresh/grant.ts, revoke.ts,
  * introspect.ts, session-checker.ts).
  */
 export async function createTokenService(options: TokenServiceOptions): Promise<TokenService> {
