@@ -13,7 +13,7 @@ import {
   encodeRefreshToken,
   refreshMacRoot,
   refreshTokenMac,
-} from '../src/service/refresh/refresh-token.js';
+} from '../src/service/tokens/refresh-token.js';
 
 const familyId = '6f1c2d3e-4a5b-4c6d-8e7f-8091a2b3c4d5';
 const familySecret = Buffer.alloc(32, 7);

@@ -1,8 +1,8 @@
 import { BearerError } from '../errors.js';
 import type { AccessTokenVerifier } from '../verify/verifier.js';
 import type { ServiceContext } from './context.js';
-import { decodeRefreshToken } from './refresh/refresh-token.js';
 import { decideRefresh } from './refresh/rotation.js';
+import { decodeRefreshToken } from './tokens/refresh-token.js';
 import type { IntrospectionResponse } from './types.js';
 
 /** RFC 7662 introspection of a refresh or access token. */

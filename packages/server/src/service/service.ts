@@ -8,7 +8,7 @@ import { createRefresh } from './refresh/grant.js';
 import { createRevoke } from './revoke.js';
 import { createSessionChecker } from './session-checker.js';
 import { resolveServiceSettings } from './settings.js';
-import { createTokenIssuer } from './token-issuer.js';
+import { createTokenIssuer } from './tokens/token-issuer.js';
 import type { TokenService, TokenServiceOptions } from './types.js';
 import { addUser } from './users.js';
 

@@ -2,9 +2,9 @@ import { OAuthError } from '../../errors.js';
 import type { FamilyRecord } from '../../store/records.js';
 import { familyFacts } from '../audit-writer.js';
 import type { ServiceContext } from '../context.js';
+import { decodeRefreshToken, type RefreshTokenParts } from '../tokens/refresh-token.js';
 import type { RequestContext, TokenResponse } from '../types.js';
 import { granted, type RefreshOutcome, refused } from './outcome.js';
-import { decodeRefreshToken, type RefreshTokenParts } from './refresh-token.js';
 import { settleRefresh } from './settle.js';
 
 /** The refresh grant: rotates the family, replays to a racing or retrying predecessor, or

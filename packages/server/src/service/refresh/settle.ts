@@ -1,9 +1,9 @@
 import type { StoreOperations } from '../../store/operations.js';
 import { familyFacts } from '../audit-writer.js';
 import type { ServiceContext } from '../context.js';
+import type { RefreshTokenParts } from '../tokens/refresh-token.js';
 import type { RequestContext } from '../types.js';
 import { granted, type RefreshOutcome, refused } from './outcome.js';
-import type { RefreshTokenParts } from './refresh-token.js';
 import { decideRefresh, type Presentation } from './rotation.js';
 
 /**

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import type { ClientType } from '../client-type.js';
-import { accessTokenType, signingAlgorithm } from '../verify/access-token.js';
-import type { SigningKey } from './keys/signing-key.js';
+import type { ClientType } from '../../client-type.js';
+import { accessTokenType, signingAlgorithm } from '../../verify/access-token.js';
+import type { SigningKey } from '../keys/signing-key.js';
 
 /** Signs an access token for a session. */
 export async function signAccessToken(
