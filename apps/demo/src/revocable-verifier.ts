@@ -3,7 +3,7 @@
  * after "sign out this device" or a password change. The demo uses it to reproduce seed 001:
  * every request in flight meets a 401 for the same token at once.
  */
-import { type AccessTokenVerifier, BearerError } from 'tokenkeeper-server';
+import { type AccessTokenVerifier, BearerError } from 'tokenkeeper-server/verify';
 
 export interface RevocableVerifier extends AccessTokenVerifier {
   /** Refuses this token id from now on. */

@@ -5,7 +5,12 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = join(here, '..', '..', '..');
-const cliArgs = ['--import', 'tsx', '--conditions=source', join(here, '..', 'src', 'cli.ts')];
+const cliArgs = [
+  '--import',
+  'tsx',
+  '--conditions=source',
+  join(here, '..', 'src', 'cli', 'main.ts'),
+];
 
 export interface Finished {
   code: number | null;

@@ -12,7 +12,7 @@ import {
   type Store,
   type TokenServiceOptions,
 } from '../src/index.js';
-import { decodeRefreshToken } from '../src/refresh-token.js';
+import { decodeRefreshToken } from '../src/service/tokens/refresh-token.js';
 import { expectEveryTokenDead } from './load.js';
 import { testService } from './support.js';
 import { createTransactionLatch } from './transaction-latch.js';

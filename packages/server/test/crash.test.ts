@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../src/index.js';
-import { decodeRefreshToken } from '../src/refresh-token.js';
+import { decodeRefreshToken } from '../src/service/tokens/refresh-token.js';
 import { exited, runCli, startServe } from './cli-process.js';
 import { post, refreshBody } from './support.js';
 

@@ -1,7 +1,7 @@
 // Helpers for the concurrency suites: fire many refreshes of one token at once and summarise.
 import { expect } from 'vitest';
 import type { AuditOutcome, Store, TokenService } from '../src/index.js';
-import { decodeRefreshToken } from '../src/refresh-token.js';
+import { decodeRefreshToken } from '../src/service/tokens/refresh-token.js';
 import { post, refreshBody } from './support.js';
 
 export interface Answer {

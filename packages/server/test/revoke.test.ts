@@ -12,7 +12,7 @@ import {
   silentLogger,
   type TokenServerOptions,
 } from '../src/index.js';
-import { decodeRefreshToken } from '../src/refresh-token.js';
+import { decodeRefreshToken } from '../src/service/tokens/refresh-token.js';
 import { testService } from './support.js';
 
 let db: Database;

@@ -1,7 +1,7 @@
 // serve(): the listening wrapper around createTokenServer.
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { parseCommandLine, UsageError } from '../src/cli-args.js';
+import { parseCommandLine, UsageError } from '../src/cli/args.js';
 import { ConfigError, openStore, type Store, serve, silentLogger } from '../src/index.js';
 import { fastHashing, testSecret } from './support.js';
 

@@ -1,19 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatDuration, generateServerSecret, parseDuration, redact } from '../src/index.js';
+import { parseServerSecret } from '../src/service/keys/server-secret.js';
 import {
   generateSigningJwk,
-  parseServerSecret,
   sealPrivateKey,
   unsealPrivateKey,
-} from '../src/keys.js';
-import { hashPassword, verifyPassword } from '../src/password.js';
+} from '../src/service/keys/signing-key.js';
+import { hashPassword, verifyPassword } from '../src/service/password.js';
 import {
   decodeRefreshToken,
   encodeRefreshToken,
   refreshMacRoot,
   refreshTokenMac,
-} from '../src/refresh-token.js';
+} from '../src/service/tokens/refresh-token.js';
 
 const familyId = '6f1c2d3e-4a5b-4c6d-8e7f-8091a2b3c4d5';
 const familySecret = Buffer.alloc(32, 7);

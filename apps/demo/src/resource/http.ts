@@ -8,7 +8,7 @@ import {
   type AccessTokenVerifier,
   BearerError,
   bearerErrorResponse,
-} from 'tokenkeeper-server';
+} from 'tokenkeeper-server/verify';
 import type { AuthLog } from './auth-log.js';
 
 export interface HttpRoutesOptions {

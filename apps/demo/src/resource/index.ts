@@ -4,7 +4,7 @@
  */
 import type { Server } from 'node:http';
 import { type Clock, systemClock } from 'tokenkeeper';
-import type { AccessTokenVerifier } from 'tokenkeeper-server';
+import type { AccessTokenVerifier } from 'tokenkeeper-server/verify';
 import { type AuthLog, createAuthLog } from './auth-log.js';
 import { createFeed, type Feed, type Tick } from './feed.js';
 import { createHttpRoutes } from './http.js';

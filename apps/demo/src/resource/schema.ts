@@ -12,7 +12,7 @@ import {
   GraphQLSchema,
   GraphQLString,
 } from 'graphql';
-import type { AccessTokenClaims } from 'tokenkeeper-server';
+import type { AccessTokenClaims } from 'tokenkeeper-server/verify';
 import type { Feed } from './feed.js';
 
 export interface GraphqlContext {

@@ -10,7 +10,7 @@ import type { GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { Server as SocketIoServer } from 'socket.io';
 import type { Clock } from 'tokenkeeper';
-import type { AccessTokenClaims, AccessTokenVerifier } from 'tokenkeeper-server';
+import type { AccessTokenClaims, AccessTokenVerifier } from 'tokenkeeper-server/verify';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { AuthLog, AuthRecord } from './auth-log.js';
 import type { Feed } from './feed.js';

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { AuthVariables } from '../verify.js';
+import type { AuthVariables } from '../verify/verifier.js';
 
 /** The hono environment of the token server's app. */
 export type ServerEnv = {

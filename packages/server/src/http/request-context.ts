@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { RequestContext } from '../service-types.js';
+import type { RequestContext } from '../service/types.js';
 import { stripControlCharacters } from '../text.js';
 import type { ServerEnv } from './env.js';
 

@@ -1,9 +1,9 @@
 import type { Context, Hono } from 'hono';
-import { optionalString, readParams, requiredString } from '../body.js';
+import type { ClientType } from '../client-type.js';
 import { BearerError, OAuthError } from '../errors.js';
-import type { RequestContext, TokenService } from '../service-types.js';
-import type { ClientType } from '../store/records.js';
-import { bearerErrorResponse } from '../verify.js';
+import type { RequestContext, TokenService } from '../service/types.js';
+import { bearerErrorResponse } from '../verify/bearer.js';
+import { optionalString, readParams, requiredString } from './body.js';
 import type { ServerEnv } from './env.js';
 import { json, noStore } from './responses.js';
 

@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import type { TokenService } from '../service-types.js';
+import type { TokenService } from '../service/types.js';
 import type { ServerEnv } from './env.js';
 import { json } from './responses.js';
 

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
-import type { RequestContext } from '../service-types.js';
+import type { StoreOperations } from '../store/operations.js';
 import type { AuditEntry, FamilyRecord } from '../store/records.js';
-import type { StoreOperations } from '../store/store.js';
+import type { RequestContext } from './types.js';
 
 /** Writes audit rows with the request's context, in whatever transaction it is given. */
 export interface AuditWriter {

@@ -1,7 +1,7 @@
 import type { Store } from '../store/store.js';
 import type { AuditWriter } from './audit-writer.js';
 import type { ServiceSettings } from './settings.js';
-import type { TokenIssuer } from './token-issuer.js';
+import type { TokenIssuer } from './tokens/token-issuer.js';
 
 /** What every operation of the service works with. */
 export interface ServiceContext {

@@ -1,9 +1,9 @@
 import { BearerError } from '../errors.js';
-import { decodeRefreshToken } from '../refresh-token.js';
-import { decideRefresh } from '../rotation.js';
-import type { IntrospectionResponse } from '../service-types.js';
-import type { AccessTokenVerifier } from '../verify.js';
+import type { AccessTokenVerifier } from '../verify/verifier.js';
 import type { ServiceContext } from './context.js';
+import { decideRefresh } from './refresh/rotation.js';
+import { decodeRefreshToken } from './tokens/refresh-token.js';
+import type { IntrospectionResponse } from './types.js';
 
 /** RFC 7662 introspection of a refresh or access token. */
 export type Introspect = (token: string) => Promise<IntrospectionResponse>;

@@ -1,10 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { OAuthError } from '../errors.js';
-import type { LoginInput, RequestContext, TokenResponse } from '../service-types.js';
 import type { FamilyRecord } from '../store/records.js';
-import { maxPasswordLength, normalizeUsername } from '../users.js';
 import { familyFacts } from './audit-writer.js';
 import type { ServiceContext } from './context.js';
+import type { LoginInput, RequestContext, TokenResponse } from './types.js';
+import { maxPasswordLength, normalizeUsername } from './users.js';
 
 /** Password login: checks the credentials and starts a family (a session). */
 export type Login = (input: LoginInput, context?: RequestContext) => Promise<TokenResponse>;

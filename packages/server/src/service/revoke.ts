@@ -1,9 +1,9 @@
 import { BearerError } from '../errors.js';
-import { decodeRefreshToken } from '../refresh-token.js';
-import type { RequestContext } from '../service-types.js';
-import type { AccessTokenVerifier } from '../verify.js';
+import type { AccessTokenVerifier } from '../verify/verifier.js';
 import { familyFacts } from './audit-writer.js';
 import type { ServiceContext } from './context.js';
+import { decodeRefreshToken } from './tokens/refresh-token.js';
+import type { RequestContext } from './types.js';
 
 /** RFC 7009 revocation: revokes the family of a refresh or access token; unknown tokens are
  * ignored. */

@@ -1,5 +1,6 @@
 import type { Store } from '../store/store.js';
-import { isSessionId, type SessionChecker } from '../verify.js';
+import { isSessionId } from '../verify/access-token.js';
+import type { SessionChecker } from '../verify/verifier.js';
 import type { ServiceSettings } from './settings.js';
 
 /** Most sessions whose last touch this instance remembers; past it, it forgets them all. */

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import type { ClientType } from '../client-type.js';
 import { type Clock, systemClock } from '../clock.js';
 import { type Duration, parseDuration } from '../duration.js';
 import { ConfigError } from '../errors.js';
-import { parseServerSecret } from '../keys.js';
-import { type Lifetimes, resolveLifetimes } from '../lifetimes.js';
-import { type PasswordHasher, scryptHasher } from '../password.js';
-import type { TokenServiceOptions } from '../service-types.js';
-import type { ClientType } from '../store/records.js';
+import { parseServerSecret } from './keys/server-secret.js';
+import { type Lifetimes, resolveLifetimes } from './lifetimes.js';
+import { type PasswordHasher, scryptHasher } from './password.js';
+import type { TokenServiceOptions } from './types.js';
 
 /** The service's options, checked and with their defaults applied. */
 export interface ServiceSettings {

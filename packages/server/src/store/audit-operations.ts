@@ -1,6 +1,6 @@
 import type { Queryable } from './database.js';
+import type { StoreOperations } from './operations.js';
 import { type Row, toAudit } from './rows.js';
-import type { StoreOperations } from './store.js';
 
 /** The audit log: append and list, newest first. */
 export function auditOperations(q: Queryable): Pick<StoreOperations, 'insertAudit' | 'listAudit'> {

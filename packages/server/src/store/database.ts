@@ -1,6 +1,6 @@
 /**
  * The narrow SQL surface both backends provide. Both speak PostgreSQL (PGlite is PostgreSQL
- * compiled to WASM), so the SQL in store.ts is written once.
+ * compiled to WASM), so the SQL of the store (store.ts, *-operations.ts) is written once.
  */
 export interface QueryResult<Row> {
   rows: Row[];

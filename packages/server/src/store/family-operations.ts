@@ -1,6 +1,6 @@
 import type { Queryable } from './database.js';
+import type { StoreOperations } from './operations.js';
 import { type Row, toFamily } from './rows.js';
-import type { StoreOperations } from './store.js';
 
 /** The families table: create, read, rotate (the one conditional UPDATE), revoke, touch. */
 export function familyOperations(

@@ -1,5 +1,4 @@
-/** Client types with their own lifetimes. */
-export type ClientType = 'web' | 'mobile';
+import type { ClientType } from '../client-type.js';
 
 /** A user who can log in. */
 export interface UserRecord {

@@ -1,6 +1,7 @@
 // Rows (as pg and PGlite return them) to records: bigint columns arrive as numbers (see
 // pg-pool.ts), bytea as bytes.
-import type { AuditOutcome, AuditRecord, ClientType, FamilyRecord } from './records.js';
+import type { ClientType } from '../client-type.js';
+import type { AuditOutcome, AuditRecord, FamilyRecord } from './records.js';
 
 /** A row as the drivers return it. */
 export type Row = Record<string, unknown>;

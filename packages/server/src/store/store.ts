@@ -3,49 +3,11 @@ import { systemClock } from '../clock.js';
 import { auditOperations } from './audit-operations.js';
 import type { Database, Queryable } from './database.js';
 import { familyOperations } from './family-operations.js';
-import type {
-  AuditEntry,
-  AuditRecord,
-  FamilyRecord,
-  SigningKeyRecord,
-  UserRecord,
-} from './records.js';
+import type { StoreOperations } from './operations.js';
+import type { SigningKeyRecord } from './records.js';
 import { bytes, type Row } from './rows.js';
 import { migrate } from './schema.js';
 import { userOperations } from './user-operations.js';
-
-/** Store operations that run alone or inside a transaction. */
-export interface StoreOperations {
-  findUserByName(username: string): Promise<UserRecord | undefined>;
-  /** Inserts a user; false when the name is taken. */
-  insertUser(user: UserRecord): Promise<boolean>;
-  insertFamily(family: FamilyRecord): Promise<void>;
-  getFamily(id: string): Promise<FamilyRecord | undefined>;
-  /**
-   * The rotation, one statement (a conditional `UPDATE … WHERE generation = from`): if `id`
-   * is alive at generation `from`, advance it, move its idle deadline, write the `rotate`
-   * audit row, and return the updated family. Undefined when the family is not current and
-   * alive (another request rotated or revoked it first, or a deadline passed).
-   */
-  rotateCurrent(input: {
-    id: string;
-    from: number;
-    now: number;
-    ip: string | null;
-    userAgent: string | null;
-    requestId: string | null;
-  }): Promise<FamilyRecord | undefined>;
-  /** Revokes a family; false when it was already revoked (or does not exist). */
-  revokeFamily(id: string, now: number, reason: string): Promise<boolean>;
-  /**
-   * Sliding sessions: moves the idle deadline to `now + idle timeout` if the family is alive
-   * and was not touched after `notTouchedSince`. True when it wrote.
-   */
-  touchFamily(input: { id: string; now: number; notTouchedSince: number }): Promise<boolean>;
-  insertAudit(entry: AuditEntry): Promise<void>;
-  /** Newest first. */
-  listAudit(options?: { limit?: number; familyId?: string }): Promise<AuditRecord[]>;
-}
 
 /** The persistence the token service needs; embedded (PGlite) or PostgreSQL. */
 export interface Store extends StoreOperations {

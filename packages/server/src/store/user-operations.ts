@@ -1,6 +1,6 @@
 import type { Queryable } from './database.js';
+import type { StoreOperations } from './operations.js';
 import { num, type Row } from './rows.js';
-import type { StoreOperations } from './store.js';
 
 /** The users table: look-up by name and insert. */
 export function userOperations(

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { ConfigError } from './errors.js';
+import { ConfigError } from '../errors.js';
+import type { Store } from '../store/store.js';
+import { hasUnstorableCharacters } from '../text.js';
 import { type PasswordHasher, type PasswordHashing, scryptHasher } from './password.js';
-import type { Store } from './store/store.js';
-import { hasUnstorableCharacters } from './text.js';
 
 /** Longest username accepted, in UTF-16 code units after NFC. */
 export const maxUsernameLength = 256;

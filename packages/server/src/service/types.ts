@@ -1,12 +1,13 @@
 import type { JSONWebKeySet, JWK } from 'jose';
-import type { AccessTokenClaims } from './access-token.js';
-import type { Clock } from './clock.js';
-import type { Duration } from './duration.js';
+import type { ClientType } from '../client-type.js';
+import type { Clock } from '../clock.js';
+import type { Duration } from '../duration.js';
+import type { AuditRecord } from '../store/records.js';
+import type { Store } from '../store/store.js';
+import type { AccessTokenClaims } from '../verify/access-token.js';
+import type { AccessTokenVerifier, SessionChecker } from '../verify/verifier.js';
 import type { LifetimeOptions, Lifetimes } from './lifetimes.js';
 import type { PasswordHasher, PasswordHashing } from './password.js';
-import type { AuditRecord, ClientType } from './store/records.js';
-import type { Store } from './store/store.js';
-import type { AccessTokenVerifier, SessionChecker } from './verify.js';
 
 /** Options of {@link createTokenService}. */
 export interface TokenServiceOptions {

@@ -1,4 +1,4 @@
-import { ConfigError } from './errors.js';
+import { ConfigError } from '../errors.js';
 
 /** The most bytes of password read from a terminal or a pipe (a newline after it is allowed). */
 export const maxPasswordInputBytes = 1024;

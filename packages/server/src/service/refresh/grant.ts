@@ -1,10 +1,11 @@
-import { OAuthError } from '../errors.js';
-import { decodeRefreshToken, type RefreshTokenParts } from '../refresh-token.js';
-import type { RequestContext, TokenResponse } from '../service-types.js';
-import type { FamilyRecord } from '../store/records.js';
-import { familyFacts } from './audit-writer.js';
-import type { ServiceContext } from './context.js';
-import { type RefreshOutcome, settleRefresh } from './settle-refresh.js';
+import { OAuthError } from '../../errors.js';
+import type { FamilyRecord } from '../../store/records.js';
+import { familyFacts } from '../audit-writer.js';
+import type { ServiceContext } from '../context.js';
+import { decodeRefreshToken, type RefreshTokenParts } from '../tokens/refresh-token.js';
+import type { RequestContext, TokenResponse } from '../types.js';
+import { granted, type RefreshOutcome, refused } from './outcome.js';
+import { settleRefresh } from './settle.js';
 
 /** The refresh grant: rotates the family, replays to a racing or retrying predecessor, or
  * revokes on reuse. */
@@ -16,8 +17,6 @@ class ForgedToken extends Error {
     super('refresh token MAC mismatch');
   }
 }
-
-const fail = (description: string): RefreshOutcome => ({ ok: false, description });
 
 export function createRefresh(ctx: ServiceContext): Refresh {
   const { store, settings, tokens, audit } = ctx;
@@ -32,7 +31,7 @@ export function createRefresh(ctx: ServiceContext): Refresh {
     store.transaction(async (tx): Promise<RefreshOutcome> => {
       if (!parts) {
         await audit.write(tx, context, { outcome: 'rejected', detail: 'malformed_token' });
-        return fail('refresh token is invalid');
+        return refused('refresh token is invalid');
       }
       // The one place that rotates: one statement advances the generation and writes the
       // audit row; the MAC is checked on the row it returns, and a mismatch rolls the whole
@@ -50,7 +49,7 @@ export function createRefresh(ctx: ServiceContext): Refresh {
       });
       if (moved) {
         if (!tokens.isGenuine(moved, parts)) throw new ForgedToken(moved);
-        return { ok: true, response: await tokens.issue(moved, now) };
+        return granted(await tokens.issue(moved, now));
       }
       return settleRefresh(ctx, tx, parts, context, {
         generation: parts.generation,
@@ -75,7 +74,7 @@ export function createRefresh(ctx: ServiceContext): Refresh {
         ...familyFacts(error.family, parts.generation),
         detail: 'invalid_mac',
       });
-      outcome = fail('refresh token is invalid');
+      outcome = refused('refresh token is invalid');
     }
     // Thrown after COMMIT: a reuse revocation and its audit row stay although this fails.
     if (!outcome.ok) throw new OAuthError('invalid_grant', outcome.description);

@@ -1,16 +1,10 @@
-import type { RefreshTokenParts } from '../refresh-token.js';
-import { decideRefresh, type Presentation } from '../rotation.js';
-import type { RequestContext, TokenResponse } from '../service-types.js';
-import type { StoreOperations } from '../store/store.js';
-import { familyFacts } from './audit-writer.js';
-import type { ServiceContext } from './context.js';
-
-/** How a refresh ends: a token response, or the reason for an `invalid_grant`. */
-export type RefreshOutcome =
-  | { ok: true; response: TokenResponse }
-  | { ok: false; description: string };
-
-const fail = (description: string): RefreshOutcome => ({ ok: false, description });
+import type { StoreOperations } from '../../store/operations.js';
+import { familyFacts } from '../audit-writer.js';
+import type { ServiceContext } from '../context.js';
+import type { RefreshTokenParts } from '../tokens/refresh-token.js';
+import type { RequestContext } from '../types.js';
+import { granted, type RefreshOutcome, refused } from './outcome.js';
+import { decideRefresh, type Presentation } from './rotation.js';
 
 /**
  * After the one rotating statement found nothing to rotate: the token is not the current
@@ -29,13 +23,13 @@ export async function settleRefresh(
   const family = await tx.getFamily(parts.familyId);
   if (!family) {
     await audit.write(tx, context, { outcome: 'rejected', detail: 'unknown_token' });
-    return fail('refresh token is invalid');
+    return refused('refresh token is invalid');
   }
   const facts = familyFacts(family, parts.generation);
   if (!tokens.isGenuine(family, parts)) {
     // Not reuse: a wrong MAC changes nothing, so a forged token cannot revoke a session.
     await audit.write(tx, context, { outcome: 'rejected', ...facts, detail: 'invalid_mac' });
-    return fail('refresh token is invalid');
+    return refused('refresh token is invalid');
   }
   const decision = decideRefresh(family, presented, settings.reuseGraceMs);
   switch (decision.kind) {
@@ -45,10 +39,10 @@ export async function settleRefresh(
       throw new Error('the conditional rotation refused a current, live family');
     case 'replay':
       await audit.write(tx, context, { outcome: 'grace_replay', ...facts });
-      return { ok: true, response: await tokens.issue(family, now) };
+      return granted(await tokens.issue(family, now));
     case 'lost_race':
       await audit.write(tx, context, { outcome: 'rejected', ...facts, detail: 'lost_race' });
-      return fail('refresh token was rotated by a concurrent request');
+      return refused('refresh token was rotated by a concurrent request');
     case 'reuse':
       if (!(await tx.revokeFamily(family.id, now, 'reuse'))) {
         // A concurrent request revoked it between the read and now, and owns that row.
@@ -57,26 +51,26 @@ export async function settleRefresh(
           ...facts,
           detail: 'family_revoked',
         });
-        return fail('the session has been revoked');
+        return refused('the session has been revoked');
       }
       await audit.write(tx, context, {
         outcome: 'reuse_revoked',
         ...facts,
         detail: `current_generation=${family.generation}`,
       });
-      return fail('refresh token was already used; the session has been revoked');
+      return refused('refresh token was already used; the session has been revoked');
     case 'revoked':
       await audit.write(tx, context, { outcome: 'rejected', ...facts, detail: 'family_revoked' });
-      return fail('the session has been revoked');
+      return refused('the session has been revoked');
     case 'expired':
       await audit.write(tx, context, { outcome: 'expired', ...facts, detail: decision.which });
-      return fail('the session has expired');
+      return refused('the session has expired');
     case 'future':
       await audit.write(tx, context, {
         outcome: 'rejected',
         ...facts,
         detail: 'future_generation',
       });
-      return fail('refresh token is invalid');
+      return refused('refresh token is invalid');
   }
 }

@@ -1,4 +1,4 @@
-import { OAuthError } from './errors.js';
+import { OAuthError } from '../errors.js';
 
 /** Parameters of a form or JSON body. A repeated form parameter becomes an array. */
 export type BodyParams = Record<string, unknown>;

@@ -1,6 +1,6 @@
-import { type Duration, parseDuration } from './duration.js';
-import { ConfigError } from './errors.js';
-import type { ClientType } from './store/records.js';
+import type { ClientType } from '../client-type.js';
+import { type Duration, parseDuration } from '../duration.js';
+import { ConfigError } from '../errors.js';
 
 /** Resolved lifetimes of one client type, in milliseconds. */
 export interface Lifetimes {

@@ -1,29 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import type { SigningKey } from './keys.js';
-import { signingAlgorithm } from './keys.js';
-import type { ClientType } from './store/records.js';
-
-/**
- * Claims of an access token (RFC 9068 JWT profile, header `typ: at+jwt`).
- * @see https://www.rfc-editor.org/rfc/rfc9068#section-2.2
- */
-export interface AccessTokenClaims {
-  readonly iss: string;
-  readonly aud: string | string[];
-  /** The user id. */
-  readonly sub: string;
-  /** Expiry, seconds since the epoch. Close a WebSocket authenticated by this token then. */
-  readonly exp: number;
-  readonly iat: number;
-  readonly jti: string;
-  /** Session (refresh-token family) id; resource servers look the session up by it. */
-  readonly sid: string;
-  readonly client_id: string;
-  readonly client_type: ClientType;
-  /** Space-separated scopes, when the user has any. */
-  readonly scope?: string;
-}
+import type { ClientType } from '../../client-type.js';
+import { accessTokenType, signingAlgorithm } from '../../verify/access-token.js';
+import type { SigningKey } from '../keys/signing-key.js';
 
 /** Signs an access token for a session. */
 export async function signAccessToken(
@@ -48,7 +27,7 @@ export async function signAccessToken(
   };
   if (input.scope) payload.scope = input.scope;
   const token = await new SignJWT(payload)
-    .setProtectedHeader({ alg: signingAlgorithm, typ: 'at+jwt', kid: key.kid })
+    .setProtectedHeader({ alg: signingAlgorithm, typ: accessTokenType, kid: key.kid })
     .setIssuer(input.issuer)
     .setAudience(input.audience)
     .setSubject(input.subject)

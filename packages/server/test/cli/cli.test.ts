@@ -5,10 +5,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseCommandLine, UsageError } from '../src/cli-args.js';
-import { openStore } from '../src/index.js';
-import { verifyPassword } from '../src/password.js';
-import { cliCommand, exited, repoRoot, runCli } from './cli-process.js';
+import { parseCommandLine, UsageError } from '../../src/cli/args.js';
+import { openStore } from '../../src/index.js';
+import { verifyPassword } from '../../src/service/password.js';
+import { cliCommand, exited, repoRoot, runCli } from '../cli-process.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tokenkeeper-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -7,11 +7,16 @@ import {
   type JWTVerifyGetKey,
   jwtVerify,
 } from 'jose';
-import type { AccessTokenClaims } from './access-token.js';
-import { type Clock, systemClock } from './clock.js';
-import { type Duration, parseDuration } from './duration.js';
-import { BearerError } from './errors.js';
-import { signingAlgorithm } from './keys.js';
+import { type Clock, systemClock } from '../clock.js';
+import { type Duration, parseDuration } from '../duration.js';
+import { BearerError } from '../errors.js';
+import {
+  type AccessTokenClaims,
+  accessTokenType,
+  isSessionId,
+  signingAlgorithm,
+} from './access-token.js';
+import { bearerErrorResponse, readBearerToken } from './bearer.js';
 
 /** Looks a session up; the token service implements it. */
 export interface SessionChecker {
@@ -67,14 +72,7 @@ export interface AccessTokenVerifier {
   requireAuth(options?: { scope?: string }): MiddlewareHandler<{ Variables: AuthVariables }>;
 }
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const token68 = /^[A-Za-z0-9\-._~+/]+=*$/;
 const maxTokenLength = 8192;
-
-/** True when `sid` has the shape of a session id (a UUID); checked before any lookup. */
-export function isSessionId(sid: unknown): sid is string {
-  return typeof sid === 'string' && uuid.test(sid);
-}
 
 function invalid(description: string): BearerError {
   return new BearerError('invalid_token', description);
@@ -91,45 +89,6 @@ function checkClaims(payload: Record<string, unknown>): AccessTokenClaims {
   if (scope !== undefined && typeof scope !== 'string')
     throw invalid('access token scope is malformed');
   return payload as unknown as AccessTokenClaims;
-}
-
-/** The WWW-Authenticate value for a refusal (RFC 6750 §3). */
-export function bearerChallenge(error: BearerError | null, realm = 'tokenkeeper'): string {
-  const parts = [`realm="${realm}"`];
-  if (error) {
-    parts.push(`error="${error.code}"`);
-    parts.push(`error_description="${error.message.replace(/["\\]/g, '')}"`);
-    if (error.scope) parts.push(`scope="${error.scope}"`);
-  }
-  return `Bearer ${parts.join(', ')}`;
-}
-
-/** The Response for a refusal: 400/401/403 with a JSON body and the RFC 6750 challenge. */
-export function bearerErrorResponse(error: BearerError, realm = 'tokenkeeper'): Response {
-  return new Response(JSON.stringify(error.toJSON()), {
-    status: error.status,
-    headers: {
-      'content-type': 'application/json; charset=utf-8',
-      'www-authenticate': bearerChallenge(error.bare ? null : error, realm),
-      'cache-control': 'no-store',
-    },
-  });
-}
-
-function missing(): BearerError {
-  return new BearerError('invalid_token', 'bearer token required', { bare: true });
-}
-
-/** Extracts the token from `Authorization: Bearer <token>` (RFC 6750 §2.1). */
-export function readBearerToken(header: string | null): string {
-  if (header === null) throw missing();
-  const match = /^Bearer +(.*)$/i.exec(header.trim());
-  if (!match) throw missing();
-  const token = match[1] ?? '';
-  if (!token68.test(token)) {
-    throw new BearerError('invalid_request', 'malformed Authorization header');
-  }
-  return token;
 }
 
 function hasScope(claims: AccessTokenClaims, scope: string): boolean {
@@ -168,7 +127,7 @@ export function createAccessTokenVerifier(
         algorithms: [signingAlgorithm],
         issuer: options.issuer,
         audience: options.audience,
-        typ: 'at+jwt',
+        typ: accessTokenType,
         requiredClaims: ['exp', 'iat', 'jti', 'sub', 'sid'],
         currentDate: new Date(clock.now()),
         clockTolerance: tolerance,

@@ -13,8 +13,8 @@ import {
   openStore,
   type Store,
   type TokenService,
-} from '../src/index.js';
-import { fastHashing, testSecret } from './support.js';
+} from '../../src/index.js';
+import { fastHashing, testSecret } from '../support.js';
 
 const issuer = 'https://issuer.test';
 const audience = 'api';

@@ -1,21 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { Hono, type MiddlewareHandler } from 'hono';
-import type { AccessTokenClaims } from './access-token.js';
+import { createJsonLogger, type Logger } from '../logger.js';
+import { createTokenService } from '../service/service.js';
+import type { TokenService, TokenServiceOptions } from '../service/types.js';
+import type { AccessTokenClaims } from '../verify/access-token.js';
+import type { AccessTokenVerifier, AuthVariables } from '../verify/verifier.js';
 import { defaultMaxBodyBytes } from './body.js';
-import type { ServerEnv } from './http/env.js';
-import { addFallbacks } from './http/fallbacks.js';
+import type { ServerEnv } from './env.js';
+import { addFallbacks } from './fallbacks.js';
 import {
   createIntrospectionAuthenticator,
   type IntrospectionClient,
-} from './http/introspection-auth.js';
-import { requestContext } from './http/request-context.js';
-import { addTokenRoutes } from './http/token-routes.js';
-import { addWellKnownRoutes } from './http/well-known-routes.js';
-import { createJsonLogger, type Logger } from './logger.js';
-import { createTokenService, type TokenService, type TokenServiceOptions } from './service.js';
-import type { AccessTokenVerifier, AuthVariables } from './verify.js';
-
-export type { IntrospectionClient } from './http/introspection-auth.js';
+} from './introspection-auth.js';
+import { requestContext } from './request-context.js';
+import { addTokenRoutes } from './token-routes.js';
+import { addWellKnownRoutes } from './well-known-routes.js';
 
 /** Options of {@link createTokenServer}: the service's, plus HTTP concerns. */
 export interface TokenServerOptions extends TokenServiceOptions {

@@ -1,15 +1,15 @@
-import { signAccessToken } from '../access-token.js';
-import type { KeyRing } from '../keys.js';
+import type { StoreOperations } from '../../store/operations.js';
+import type { FamilyRecord } from '../../store/records.js';
+import type { KeyRing } from '../keys/key-ring.js';
+import type { TokenResponse } from '../types.js';
 import {
   encodeRefreshToken,
   macEquals,
   type RefreshTokenParts,
   refreshMacRoot,
   refreshTokenMac,
-} from '../refresh-token.js';
-import type { TokenResponse } from '../service-types.js';
-import type { FamilyRecord } from '../store/records.js';
-import type { StoreOperations } from '../store/store.js';
+} from './refresh-token.js';
+import { signAccessToken } from './sign-access-token.js';
 
 /** Mints token responses for families and authenticates presented refresh tokens. */
 export interface TokenIssuer {

@@ -1,29 +1,20 @@
-import { loadKeyRing } from './keys.js';
-import { createAuditWriter } from './service/audit-writer.js';
-import type { ServiceContext } from './service/context.js';
-import { createIntrospect } from './service/introspect.js';
-import { createLogin } from './service/login.js';
-import { createRefresh } from './service/refresh.js';
-import { createRevoke } from './service/revoke.js';
-import { createSessionChecker } from './service/session-checker.js';
-import { resolveServiceSettings } from './service/settings.js';
-import { createTokenIssuer } from './service/token-issuer.js';
-import type { TokenService, TokenServiceOptions } from './service-types.js';
+import { createAccessTokenVerifier } from '../verify/verifier.js';
+import { createAuditWriter } from './audit-writer.js';
+import type { ServiceContext } from './context.js';
+import { createIntrospect } from './introspect.js';
+import { loadKeyRing } from './keys/key-ring.js';
+import { createLogin } from './login.js';
+import { createRefresh } from './refresh/grant.js';
+import { createRevoke } from './revoke.js';
+import { createSessionChecker } from './session-checker.js';
+import { resolveServiceSettings } from './settings.js';
+import { createTokenIssuer } from './tokens/token-issuer.js';
+import type { TokenService, TokenServiceOptions } from './types.js';
 import { addUser } from './users.js';
-import { createAccessTokenVerifier } from './verify.js';
-
-export type {
-  IntrospectionResponse,
-  LoginInput,
-  RequestContext,
-  TokenResponse,
-  TokenService,
-  TokenServiceOptions,
-} from './service-types.js';
 
 /**
  * Creates the service: checks the options, loads (or on first start creates) the signing key
- * from the store, and wires one module per operation (service/login.ts, refresh.ts, revoke.ts,
+ * from the store, and wires one module per operation (login.ts, refresh/grant.ts, revoke.ts,
  * introspect.ts, session-checker.ts).
  */
 export async function createTokenService(options: TokenServiceOptions): Promise<TokenService> {

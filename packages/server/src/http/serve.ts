@@ -1,24 +1,11 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import {
-  chmodSync,
-  closeSync,
-  existsSync,
-  fsyncSync,
-  linkSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
-import { ConfigError, TokenServerError } from './errors.js';
-import { createTokenServer, type TokenServer, type TokenServerOptions } from './http.js';
-import { makePrivateDirectory } from './store/data-dir.js';
-import { openStore } from './store/open.js';
-import type { Store } from './store/store.js';
+import { ConfigError, TokenServerError } from '../errors.js';
+import { dataDirSecret } from '../store/data-dir-secret.js';
+import { openStore } from '../store/open.js';
+import type { Store } from '../store/store.js';
+import { createTokenServer, type TokenServer, type TokenServerOptions } from './token-server.js';
 import { isWildcardHost } from './wildcard-host.js';
 
 /** Options of {@link serve}. Store choice: `store`, else `databaseUrl`, else `dataDir`, else memory. */
@@ -57,38 +44,6 @@ export interface RunningTokenServer {
 }
 
 const starting = new TokenServerError('temporarily_unavailable', 'the server is starting');
-
-/**
- * Reads `<dataDir>/server-secret`, creating it on first use (mode 0600, in a directory made
- * 0700). The secret is written to a temporary file, flushed, then linked into place: the file
- * appears whole or not at all, and link(2), unlike rename(2), never replaces a secret that
- * another process created first.
- */
-export function dataDirSecret(dataDir: string): string {
-  makePrivateDirectory(dataDir);
-  const file = join(dataDir, 'server-secret');
-  if (!existsSync(file)) {
-    const draft = join(dataDir, `.server-secret.${randomUUID()}`);
-    try {
-      const fd = openSync(draft, 'wx', 0o600);
-      try {
-        writeSync(fd, `${randomBytes(32).toString('base64url')}\n`);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      try {
-        linkSync(draft, file);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
-    } finally {
-      rmSync(draft, { force: true });
-    }
-  }
-  chmodSync(file, 0o600);
-  return readFileSync(file, 'utf8').trim();
-}
 
 /**
  * Starts a token server on a port. `serve({ port: 0 })` gives an in-memory store on a free

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readPasswordFromPipe, typePassword } from '../src/password-input.js';
+import { readPasswordFromPipe, typePassword } from '../../src/cli/password-input.js';
 
 describe('typePassword (raw-mode keystrokes, pure)', () => {
   it('collects characters until Enter', () => {

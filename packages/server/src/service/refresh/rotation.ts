@@ -1,4 +1,4 @@
-import type { FamilyRecord } from './store/records.js';
+import type { FamilyRecord } from '../../store/records.js';
 
 /** What to do with a refresh token whose MAC checked out. */
 export type RefreshDecision =

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { deriveKey } from './keys.js';
+import { deriveKey } from '../keys/server-secret.js';
 
 /**
  * Opaque refresh tokens: `tkr1.<family id>.<generation>.<mac>`.

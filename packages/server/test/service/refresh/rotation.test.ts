@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideRefresh, type FamilyRecord } from '../src/index.js';
+import { decideRefresh, type FamilyRecord } from '../../../src/index.js';
 
 const family = (overrides: Partial<FamilyRecord> = {}): FamilyRecord => ({
   id: '00000000-0000-4000-8000-000000000001',
