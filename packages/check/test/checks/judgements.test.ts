@@ -17,14 +17,24 @@ function answer(status: number, body: unknown, type = 'application/json'): HttpE
 
 describe('error-format judgement (RFC 6749 §5.2)', () => {
   it('passes 400 with the expected code in JSON', () => {
-    expect(judgeErrorAnswer(answer(400, { error: 'invalid_grant' }), 'invalid_grant').verdict).toBe('pass');
+    expect(judgeErrorAnswer(answer(400, { error: 'invalid_grant' }), 'invalid_grant').verdict).toBe(
+      'pass',
+    );
   });
 
   it('fails a 5xx, a 2xx, a body that is not JSON, and a missing error member', () => {
-    expect(judgeErrorAnswer(answer(500, { error: 'server_error' }), 'invalid_grant').verdict).toBe('fail');
-    expect(judgeErrorAnswer(answer(200, { access_token: 'x' }), 'invalid_grant').verdict).toBe('fail');
-    expect(judgeErrorAnswer(answer(400, 'Bad Request', 'text/plain'), 'invalid_grant').verdict).toBe('fail');
-    expect(judgeErrorAnswer(answer(400, { message: 'nope' }), 'invalid_grant').verdict).toBe('fail');
+    expect(judgeErrorAnswer(answer(500, { error: 'server_error' }), 'invalid_grant').verdict).toBe(
+      'fail',
+    );
+    expect(judgeErrorAnswer(answer(200, { access_token: 'x' }), 'invalid_grant').verdict).toBe(
+      'fail',
+    );
+    expect(
+      judgeErrorAnswer(answer(400, 'Bad Request', 'text/plain'), 'invalid_grant').verdict,
+    ).toBe('fail');
+    expect(judgeErrorAnswer(answer(400, { message: 'nope' }), 'invalid_grant').verdict).toBe(
+      'fail',
+    );
   });
 
   it('blames the client credentials for 401 invalid_client', () => {
@@ -34,9 +44,16 @@ describe('error-format judgement (RFC 6749 §5.2)', () => {
   });
 
   it('warns for another code, another 4xx, or JSON without a JSON media type', () => {
-    expect(judgeErrorAnswer(answer(400, { error: 'invalid_request' }), 'invalid_grant').verdict).toBe('warn');
-    expect(judgeErrorAnswer(answer(401, { error: 'invalid_grant' }), 'invalid_grant').verdict).toBe('warn');
-    expect(judgeErrorAnswer(answer(400, { error: 'invalid_grant' }, 'text/plain'), 'invalid_grant').verdict).toBe('warn');
+    expect(
+      judgeErrorAnswer(answer(400, { error: 'invalid_request' }), 'invalid_grant').verdict,
+    ).toBe('warn');
+    expect(judgeErrorAnswer(answer(401, { error: 'invalid_grant' }), 'invalid_grant').verdict).toBe(
+      'warn',
+    );
+    expect(
+      judgeErrorAnswer(answer(400, { error: 'invalid_grant' }, 'text/plain'), 'invalid_grant')
+        .verdict,
+    ).toBe('warn');
   });
 });
 
@@ -45,19 +62,35 @@ describe('bad-input judgement', () => {
 
   it('fails 5xx, stack traces and echoed secrets', () => {
     expect(judgeBadAnswer('token', answer(502, ''), canary).verdict).toBe('fail');
-    expect(judgeBadAnswer('token', answer(400, 'TypeError: x\n    at parse (/srv/app/body.js:12:7)'), canary).verdict).toBe('fail');
-    expect(judgeBadAnswer('login', answer(400, { error: 'invalid_request', error_description: `bad ${canary}` }), canary).verdict).toBe('fail');
+    expect(
+      judgeBadAnswer(
+        'token',
+        answer(400, 'TypeError: x\n    at parse (/srv/app/body.js:12:7)'),
+        canary,
+      ).verdict,
+    ).toBe('fail');
+    expect(
+      judgeBadAnswer(
+        'login',
+        answer(400, { error: 'invalid_request', error_description: `bad ${canary}` }),
+        canary,
+      ).verdict,
+    ).toBe('fail');
   });
 
   it('fails tokens for a malformed request and an accepted malformed bearer', () => {
-    expect(judgeBadAnswer('login', answer(200, { access_token: 'a' }), canary).verdict).toBe('fail');
+    expect(judgeBadAnswer('login', answer(200, { access_token: 'a' }), canary).verdict).toBe(
+      'fail',
+    );
     expect(judgeBadAnswer('resource', answer(200, { sub: 'x' }), canary).verdict).toBe('fail');
   });
 
   it('lets revocation answer 200 (RFC 7009) and warns other 2xx', () => {
     expect(judgeBadAnswer('revocation', answer(200, ''), canary).verdict).toBe('pass');
     expect(judgeBadAnswer('token', answer(204, ''), canary).verdict).toBe('warn');
-    expect(judgeBadAnswer('token', answer(415, { error: 'invalid_request' }), canary).verdict).toBe('pass');
+    expect(judgeBadAnswer('token', answer(415, { error: 'invalid_request' }), canary).verdict).toBe(
+      'pass',
+    );
   });
 });
 
@@ -68,15 +101,23 @@ describe('the malformed requests', () => {
       expect(cases).toHaveLength(8);
       expect(cases.filter((c) => c.body?.includes('CANARY')).length).toBeGreaterThanOrEqual(5);
     }
-    expect(badPosts('token', 'x').find((c) => c.name === 'a 64 KiB value')!.body!.length).toBeGreaterThan(65_536);
+    expect(
+      badPosts('token', 'x').find((c) => c.name === 'a 64 KiB value')!.body!.length,
+    ).toBeGreaterThan(65_536);
     expect(badBearers('CANARY')).toHaveLength(4);
   });
 
   it('spots stack traces of the usual runtimes, not ordinary errors', () => {
-    expect(showsStackTrace('Error: boom\n    at Object.<anonymous> (/app/index.js:3:9)')).toBe(true);
+    expect(showsStackTrace('Error: boom\n    at Object.<anonymous> (/app/index.js:3:9)')).toBe(
+      true,
+    );
     expect(showsStackTrace('Traceback (most recent call last):\n  File "app.py"')).toBe(true);
     expect(showsStackTrace('ERROR: syntax error at or near "("')).toBe(true);
-    expect(showsStackTrace('{"error":"invalid_request","error_description":"the body is not valid JSON"}')).toBe(false);
+    expect(
+      showsStackTrace(
+        '{"error":"invalid_request","error_description":"the body is not valid JSON"}',
+      ),
+    ).toBe(false);
   });
 });
 

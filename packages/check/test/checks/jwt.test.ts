@@ -1,13 +1,21 @@
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { decodeJwt, forgeUnsigned, forgeWithPublicKey, isSymmetricAlg } from '../../src/checks/jwt.js';
+import {
+  decodeJwt,
+  forgeUnsigned,
+  forgeWithPublicKey,
+  isSymmetricAlg,
+} from '../../src/checks/jwt.js';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const token = `${b64({ alg: 'ES256', typ: 'at+jwt', kid: 'k1' })}.${b64({ sub: 'alice', exp: 2 })}.c2ln`;
 
 describe('JWT decoding', () => {
   it('reads the header and payload of a compact JWS', () => {
-    expect(decodeJwt(token)).toEqual({ header: { alg: 'ES256', typ: 'at+jwt', kid: 'k1' }, payload: { sub: 'alice', exp: 2 } });
+    expect(decodeJwt(token)).toEqual({
+      header: { alg: 'ES256', typ: 'at+jwt', kid: 'k1' },
+      payload: { sub: 'alice', exp: 2 },
+    });
   });
 
   it('takes opaque tokens for what they are', () => {
@@ -39,7 +47,9 @@ describe('forged tokens', () => {
     const forged = forgeWithPublicKey(jwt, jwk)!;
     const [header, payload, signature] = forged.split('.');
     const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    expect(createHmac('sha256', pem).update(`${header}.${payload}`).digest('base64url')).toBe(signature);
+    expect(createHmac('sha256', pem).update(`${header}.${payload}`).digest('base64url')).toBe(
+      signature,
+    );
     expect(decodeJwt(forged)?.header.alg).toBe('HS256');
   });
 

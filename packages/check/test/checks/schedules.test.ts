@@ -25,7 +25,10 @@ describe('grace-window probe offsets', () => {
 
 describe('expiry-truthful schedule', () => {
   it('probes before expiry with a margin of 10%, at least 2 s, and from 1.5 s after', () => {
-    expect(expirySchedule(4000)).toEqual({ before: 2000, after: [5500, 9000, 19_000, 34_000, 64_000] });
+    expect(expirySchedule(4000)).toEqual({
+      before: 2000,
+      after: [5500, 9000, 19_000, 34_000, 64_000],
+    });
     expect(expirySchedule(900_000).before).toBe(810_000);
     expect(expirySchedule(1000).before).toBe(0);
     expect(expiryWaitMs(30_000)).toBe(31_500);
