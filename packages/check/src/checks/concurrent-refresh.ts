@@ -24,8 +24,13 @@ export const concurrentRefresh: CheckDefinition = {
     if (accepted.length === 0) {
       const alone = await session.refresh(r0);
       evidence.push(`then one refresh of ${fingerprint(r0)} alone: ${describeOutcome(alone)}`);
-      if (!isAccepted(alone)) return skip('no refresh works here (see refresh-without-access-token)', evidence);
-      return { verdict: 'fail', finding: `all ${n} simultaneous refreshes were refused, although one alone works`, evidence };
+      if (!isAccepted(alone))
+        return skip('no refresh works here (see refresh-without-access-token)', evidence);
+      return {
+        verdict: 'fail',
+        finding: `all ${n} simultaneous refreshes were refused, although one alone works`,
+        evidence,
+      };
     }
     const successors = [...new Set(accepted.map((a) => a.tokens?.refreshToken ?? r0))];
     if (successors.length === 1 && successors[0] === r0) {

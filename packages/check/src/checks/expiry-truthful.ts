@@ -52,8 +52,12 @@ export const expiryTruthful: CheckDefinition = {
       evidence.push(`resource at ${formatMs(context.now() - received)}: ${exchange.status}`);
       return exchange;
     };
-    if (session.login.ms > 1000) evidence.push(`the login took ${formatMs(session.login.ms)}: times are from its answer`);
-    if (loginStart + schedule.before > context.now() && !ok(await at(loginStart, schedule.before))) {
+    if (session.login.ms > 1000)
+      evidence.push(`the login took ${formatMs(session.login.ms)}: times are from its answer`);
+    if (
+      loginStart + schedule.before > context.now() &&
+      !ok(await at(loginStart, schedule.before))
+    ) {
       return {
         verdict: 'fail',
         finding: `the access token was refused ${formatMs(context.now() - loginStart)} after the login began, although expires_in promised ${formatSeconds(tokens.expiresIn)}`,

@@ -8,7 +8,7 @@ const noStore = (exchange: HttpExchange) =>
 export const noStoreCheck: CheckDefinition = {
   id: 'no-store',
   title: 'token responses carry Cache-Control: no-store',
-  why: 'A cached token response hands the tokens to whoever reads the cache next, in a browser or a proxy; RFC 6749 §5.1 requires Cache-Control: no-store on every response that contains tokens.',
+  why: 'A cached token response hands the tokens to whoever reads the cache next, in a browser or a proxy: every response that carries tokens must say Cache-Control: no-store (RFC 6749 §5.1).',
   waits: false,
   needs: () => needs({ observation: true }),
   async run(context) {
