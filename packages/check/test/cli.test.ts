@@ -5,14 +5,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkIds } from '../src/checks/check-id.js';
 import { runCli, startCli } from './support/cli-process.js';
-import { startCountingProxy } from './support/counting-proxy.js';
 import {
   REF_USER,
   type ReferenceServer,
   type ReferenceServerOptions,
   startReferenceServer,
 } from './support/reference-server/server.js';
-import { startTokenkeeper, TK_USER } from './support/tokenkeeper-target.js';
 
 const closers: (() => Promise<void>)[] = [];
 afterAll(() => Promise.all(closers.map((close) => close())));
@@ -161,7 +159,7 @@ describe.concurrent('tokenkeeper-check CLI', () => {
       CLIENT_SECRET,
     ];
     const { code, stdout, stderr } = await runCli(args, `${REF_USER.password}\n`);
-    expect(code).toBe(1);
+    expect(code, stdout).toBe(1);
     const report = JSON.parse(stdout) as {
       target: string;
       checks: { id: string; verdict: string; evidence: string[]; why: string; finding: string }[];
@@ -189,64 +187,13 @@ describe.concurrent('tokenkeeper-check CLI', () => {
       [...against(server), ...quickFlags],
       `${REF_USER.password}\n`,
     );
-    expect(code).toBe(0);
+    expect(code, stdout).toBe(0);
     expect(stdout).toMatch(/^tokenkeeper-check: http:\/\/127\.0\.0\.1:\d+ \(web client\)$/m);
     expect(stdout.trimEnd().split('\n').at(-1)).toBe('14 pass, 1 warn, 0 fail, 0 skip');
     expect(stderr).toContain('tokenkeeper-check: [15/15]');
     expect(stderr).toContain('tokenkeeper-check: signing out 8 session(s)');
     expect(stdout + stderr).not.toContain('\u001b[');
     expectNothingSecret(stdout + stderr, [...server.minted, REF_USER.password]);
-  });
-
-  it('against tokenkeeper-server through a counting proxy: the announced sessions and requests, none of its tokens printed', {
-    timeout: 120_000,
-  }, async () => {
-    const server = await startTokenkeeper({ reuseGrace: '1s', web: { accessTtl: '5s' } });
-    closers.push(server.close);
-    const proxy = await startCountingProxy(server.url);
-    closers.push(proxy.close);
-    const args = [
-      '--token-endpoint',
-      `${proxy.url}/oauth/token`,
-      '--login',
-      `${proxy.url}/auth/login`,
-      '--revocation-endpoint',
-      `${proxy.url}/oauth/revoke`,
-      '--resource',
-      `${proxy.url}/api/me`,
-      '--username',
-      TK_USER.username,
-      '--password-stdin',
-      '--max-wait',
-      '7s',
-      '--lost-response-pause',
-      '2s',
-      '--rate',
-      '50',
-      '--timeout',
-      '30s',
-    ];
-    const dry = await runCli([...args, '--dry-run', '--json']);
-    const plan = (JSON.parse(dry.stdout) as { plan: { sessions: number; requests: number } }).plan;
-    proxy.counts.clear();
-    proxy.answered.clear();
-
-    const { code, stdout, stderr } = await runCli(args, `${TK_USER.password}\n`);
-    expect(stderr).not.toMatch(/Error/);
-    expect(code).toBe(0);
-    expect(proxy.answered.get('POST /auth/login 200')).toBe(plan.sessions);
-    expect(proxy.total()).toBeLessThanOrEqual(plan.requests + 2); // + the discovery GETs
-    expect(proxy.tokens.size).toBeGreaterThan(2 * plan.sessions);
-    expectNothingSecret(stdout + stderr, [...proxy.tokens, TK_USER.password]);
-    const rows = await server.tokenServer.service.audit({ limit: 5000 });
-    const families = new Set(rows.filter((r) => r.outcome === 'login').map((r) => r.familyId));
-    const ended = new Set(
-      rows
-        .filter((r) => r.outcome === 'revoke' || r.outcome === 'reuse_revoked')
-        .map((r) => r.familyId),
-    );
-    expect(families.size).toBe(plan.sessions);
-    expect([...families].filter((id) => !ended.has(id))).toEqual([]);
   });
 
   it('Ctrl-C ends the waits, signs every session out and exits 130', {

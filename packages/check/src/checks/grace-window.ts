@@ -27,6 +27,7 @@ export const graceWindow: CheckDefinition = {
 async function measure(context: CheckContext, rotated: RotatedSession): Promise<Outcome> {
   const { session, r0, r1, rotatedAt, evidence } = rotated;
   let lastAccepted: number | undefined;
+  let accepted = 0;
   for (const offset of graceProbeOffsets(context.settings.maxWaitMs)) {
     const delay = rotatedAt + offset - context.now();
     if (delay > 0) await context.wait(delay);
@@ -34,6 +35,11 @@ async function measure(context: CheckContext, rotated: RotatedSession): Promise<
     const probe = await session.refresh(r0);
     const successor = probe.tokens?.refreshToken;
     if (!isAccepted(probe)) {
+      if (lastAccepted !== undefined) {
+        evidence.push(
+          `${fingerprint(r0)} again: accepted ${accepted} times up to ${formatMs(lastAccepted)}, with the same successor ${fingerprint(r1)} each time`,
+        );
+      }
       evidence.push(`${fingerprint(r0)} at ${formatMs(at)}: ${describeOutcome(probe)}`);
       return refused(rotated, lastAccepted, at);
     }
@@ -44,6 +50,7 @@ async function measure(context: CheckContext, rotated: RotatedSession): Promise<
       return splitOrReplace(rotated);
     }
     lastAccepted = at;
+    accepted++;
   }
   evidence.push(
     `${fingerprint(r0)} accepted with the same successor ${fingerprint(r1)} at every probe up to ${formatMs(lastAccepted ?? 0)} (--max-wait ${formatMs(context.settings.maxWaitMs)})`,
@@ -82,7 +89,6 @@ async function refused(
       evidence,
     };
   }
-  evidence.push(`same successor ${fingerprint(r1)} at every acceptance`);
   const finding = `grace window between ${formatMs(lastAccepted)} and ${formatMs(refusedAt)}, same successor each time`;
   if (lastAccepted >= LONG_GRACE_MS) {
     return { verdict: 'warn', finding: `${finding}: long enough for a thief to replay`, evidence };

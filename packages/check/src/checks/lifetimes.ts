@@ -1,7 +1,55 @@
-import { type CheckDefinition, needs } from './check.js';
+import type { TokenSet } from '../http/token-response.js';
+import { type CheckDefinition, type ClientType, needs } from './check.js';
 import { decodeJwt } from './jwt.js';
-import { judgeAccessLifetime, judgeRefreshLifetime } from './lifetime-advice.js';
-import { type Verdict, worse } from './verdict.js';
+import {
+  judgeAccessLifetime,
+  judgeRefreshLifetime,
+  type LifetimeJudgement,
+} from './lifetime-advice.js';
+import { type Outcome, worse } from './verdict.js';
+
+/** The lifetimes a login (and a refresh after it) advertise, against the advice. Pure. */
+export function judgeLifetimes(
+  login: TokenSet,
+  refreshed: TokenSet | undefined,
+  clientType: ClientType,
+): Outcome {
+  const judgements: LifetimeJudgement[] = [];
+  const notes: string[] = [];
+  let accessSeconds = login.expiresIn;
+  if (accessSeconds === undefined) {
+    const claims = decodeJwt(login.accessToken)?.payload;
+    if (typeof claims?.exp === 'number' && typeof claims.iat === 'number')
+      accessSeconds = claims.exp - claims.iat;
+    judgements.push({
+      verdict: 'warn',
+      note: `the login response has no expires_in (RFC 6749 §5.1 recommends it): clients cannot refresh ahead of expiry${accessSeconds === undefined ? '' : '; the JWT says exp - iat'}`,
+    });
+  }
+  if (accessSeconds !== undefined) judgements.push(judgeAccessLifetime(accessSeconds, clientType));
+  const refreshSeconds = refreshed?.refreshExpiresIn ?? login.refreshExpiresIn;
+  if (refreshSeconds === undefined)
+    notes.push('refresh-token lifetime not advertised (no refresh_expires_in): not judged');
+  else judgements.push(judgeRefreshLifetime(refreshSeconds, clientType));
+  if (
+    refreshed?.expiresIn !== undefined &&
+    login.expiresIn !== undefined &&
+    refreshed.expiresIn !== login.expiresIn
+  ) {
+    notes.push(`after a refresh expires_in is ${refreshed.expiresIn} (login: ${login.expiresIn})`);
+  }
+  const verdict = judgements.reduce((v, j) => worse(v, j.verdict), 'pass' as Outcome['verdict']);
+  const worst = judgements.find((j) => j.verdict === verdict && verdict !== 'pass');
+  return {
+    verdict,
+    finding: worst?.note ?? `lifetimes within the advice for ${clientType} clients`,
+    evidence: [
+      `advice for ${clientType} clients (--client-type)`,
+      ...judgements.map((j) => j.note),
+      ...notes,
+    ],
+  };
+}
 
 export const lifetimes: CheckDefinition = {
   id: 'lifetimes',
@@ -11,47 +59,6 @@ export const lifetimes: CheckDefinition = {
   needs: () => needs({ observation: true }),
   async run(context) {
     const { session, refresh } = await context.observation();
-    const clientType = context.settings.clientType;
-    const { tokens } = session.login;
-    const evidence: string[] = [`advice for ${clientType} clients (--client-type)`];
-    let verdict: Verdict = 'pass';
-    let accessSeconds = tokens.expiresIn;
-    if (accessSeconds === undefined) {
-      const claims = decodeJwt(tokens.accessToken)?.payload;
-      if (typeof claims?.exp === 'number' && typeof claims.iat === 'number')
-        accessSeconds = claims.exp - claims.iat;
-      verdict = 'warn';
-      evidence.push(
-        `the login response has no expires_in (RFC 6749 §5.1 recommends it): clients cannot refresh ahead of expiry${accessSeconds === undefined ? '' : '; the JWT says exp - iat'}`,
-      );
-    }
-    if (accessSeconds !== undefined) {
-      const access = judgeAccessLifetime(accessSeconds, clientType);
-      verdict = worse(verdict, access.verdict);
-      evidence.push(access.note);
-    }
-    const refreshExpiresIn = refresh?.tokens?.refreshExpiresIn ?? tokens.refreshExpiresIn;
-    if (refreshExpiresIn === undefined) {
-      evidence.push('refresh-token lifetime not advertised (no refresh_expires_in): not judged');
-    } else {
-      const judged = judgeRefreshLifetime(refreshExpiresIn, clientType);
-      verdict = worse(verdict, judged.verdict);
-      evidence.push(judged.note);
-    }
-    const afterRefresh = refresh?.tokens?.expiresIn;
-    if (
-      afterRefresh !== undefined &&
-      tokens.expiresIn !== undefined &&
-      afterRefresh !== tokens.expiresIn
-    ) {
-      evidence.push(`after a refresh expires_in is ${afterRefresh} (login: ${tokens.expiresIn})`);
-    }
-    const finding =
-      verdict === 'pass'
-        ? 'lifetimes within the advice'
-        : verdict === 'fail'
-          ? 'lifetimes far outside the advice'
-          : 'lifetimes outside the advice';
-    return { verdict, finding, evidence };
+    return judgeLifetimes(session.login.tokens, refresh?.tokens, context.settings.clientType);
   },
 };

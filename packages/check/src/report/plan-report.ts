@@ -15,9 +15,9 @@ function cost(needs: {
   const parts: string[] = [];
   if (needs.sessions > 0) parts.push(plural(needs.sessions, 'session'));
   if (needs.observation) parts.push('the shared session');
-  parts.push(`≤ ${plural(needs.requests, 'request')}`);
+  if (needs.requests > 0) parts.push(`≤ ${plural(needs.requests, 'request')}`);
   if (needs.waitMs > 0) parts.push(`waits up to ${formatMs(needs.waitMs)}`);
-  return parts.join(' · ');
+  return parts.join(' · ') || 'nothing sent';
 }
 
 /** What --dry-run prints: each check with its cost or why it is skipped, then the totals. */
