@@ -2,7 +2,7 @@ import { fingerprint } from '../secrets/fingerprint.js';
 import { describeOutcome, isAccepted, type RefreshOutcome } from '../session/refresh-outcome.js';
 import { type CheckDefinition, needs } from './check.js';
 import { formatMs, tally } from './describe.js';
-import { skip } from './verdict.js';
+import { skip, type Verdict } from './verdict.js';
 
 export const concurrentRefresh: CheckDefinition = {
   id: 'concurrent-refresh',
@@ -41,46 +41,51 @@ export const concurrentRefresh: CheckDefinition = {
       };
     }
     evidence.push(`distinct successors: ${successors.map(fingerprint).join(', ')}`);
-    const live: string[] = [];
-    for (const successor of successors.slice(0, n)) {
+    let live = 0;
+    for (const successor of successors) {
       const probe = await session.refresh(successor);
       evidence.push(`successor ${fingerprint(successor)} then: ${describeOutcome(probe)}`);
-      if (probe.kind === 'fresh') live.push(successor);
+      if (probe.kind === 'fresh') live++;
     }
     const serverErrors = answers.filter((a) => a.status >= 500).length;
-    if (live.length > 1) {
-      return {
-        verdict: 'fail',
-        finding: `${live.length} live successors: the family split under concurrency`,
-        evidence,
-      };
-    }
-    if (live.length === 0) {
-      return {
-        verdict: 'warn',
-        finding:
-          'the burst ended the session: a client that refreshes in parallel (tabs, requests) is signed out',
-        evidence,
-      };
-    }
-    if (serverErrors > 0) {
-      return {
-        verdict: 'warn',
-        finding: `one live successor, but ${serverErrors} answers were 5xx`,
-        evidence,
-      };
-    }
-    return {
-      verdict: 'pass',
-      finding:
-        accepted.length === n
-          ? `all ${n} got the same successor`
-          : `one successor; the ${n - accepted.length} refusals left the session alive`,
-      evidence,
-    };
+    return { ...judgeBurst({ n, accepted: accepted.length, live, serverErrors }), evidence };
   },
 };
 
 function statusOf(outcome: RefreshOutcome): string {
   return outcome.error ? `${outcome.status} ${outcome.error}` : String(outcome.status);
+}
+
+/** The verdict on a burst from what came of it: how many accepted, how many successors live. */
+export function judgeBurst(seen: {
+  n: number;
+  accepted: number;
+  live: number;
+  serverErrors: number;
+}): {
+  verdict: Verdict;
+  finding: string;
+} {
+  const { n, accepted, live, serverErrors } = seen;
+  if (live > 1)
+    return {
+      verdict: 'fail',
+      finding: `${live} live successors: the family split under concurrency`,
+    };
+  if (live === 0) {
+    return {
+      verdict: 'warn',
+      finding:
+        'the burst ended the session: a client that refreshes in parallel (tabs, requests) is signed out',
+    };
+  }
+  if (serverErrors > 0)
+    return { verdict: 'warn', finding: `one live successor, but ${serverErrors} answers were 5xx` };
+  return {
+    verdict: 'pass',
+    finding:
+      accepted === n
+        ? `all ${n} got the same successor`
+        : `one successor; the ${n - accepted} refusals left the session alive`,
+  };
 }

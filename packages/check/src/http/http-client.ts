@@ -59,48 +59,16 @@ export function createAuditHttp(options: AuditHttpOptions): AuditHttp {
     count += n;
   }
 
-  async function exchange(request: HttpRequest): Promise<HttpExchange> {
-    const started = options.now();
-    const signals = [AbortSignal.timeout(options.timeoutMs)];
-    if (options.signal) signals.push(options.signal);
-    try {
-      const response = await options.fetch(request.url, {
-        method: request.method,
-        headers: request.headers ?? {},
-        ...(request.body === undefined ? {} : { body: request.body }),
-        // A redirect could carry a token elsewhere; the audit reports it instead.
-        redirect: 'manual',
-        signal: AbortSignal.any(signals),
-      });
-      const text = await readCapped(response);
-      return {
-        request,
-        status: response.status,
-        headers: response.headers,
-        text,
-        ms: options.now() - started,
-      };
-    } catch (error) {
-      const what = describeRequest(request);
-      if (options.signal?.aborted) throw new TransportError('aborted', 'the audit was interrupted');
-      if ((error as Error).name === 'TimeoutError') {
-        throw new TransportError('timeout', `${what}: no answer within ${options.timeoutMs} ms`);
-      }
-      const cause = (error as { cause?: { code?: string } }).cause?.code;
-      throw new TransportError('network', `${what}: ${cause ?? 'connection failed'}`);
-    }
-  }
-
   return {
     async send(request) {
       reserve(1);
       await options.limiter.acquire(1);
-      return exchange(request);
+      return exchange(options, request);
     },
     async burst(requests) {
       reserve(requests.length);
       await options.limiter.acquire(requests.length);
-      return Promise.all(requests.map(exchange));
+      return Promise.all(requests.map((request) => exchange(options, request)));
     },
     get count() {
       return count;
@@ -109,6 +77,39 @@ export function createAuditHttp(options: AuditHttpOptions): AuditHttp {
       maxRequests = max;
     },
   };
+}
+
+/** One request, answered or turned into a TransportError. */
+async function exchange(options: AuditHttpOptions, request: HttpRequest): Promise<HttpExchange> {
+  const started = options.now();
+  const signals = [AbortSignal.timeout(options.timeoutMs)];
+  if (options.signal) signals.push(options.signal);
+  try {
+    const response = await options.fetch(request.url, {
+      method: request.method,
+      headers: request.headers ?? {},
+      ...(request.body === undefined ? {} : { body: request.body }),
+      // A redirect could carry a token elsewhere; the audit reports it instead.
+      redirect: 'manual',
+      signal: AbortSignal.any(signals),
+    });
+    const text = await readCapped(response);
+    return {
+      request,
+      status: response.status,
+      headers: response.headers,
+      text,
+      ms: options.now() - started,
+    };
+  } catch (error) {
+    const what = describeRequest(request);
+    if (options.signal?.aborted) throw new TransportError('aborted', 'the audit was interrupted');
+    if ((error as Error).name === 'TimeoutError') {
+      throw new TransportError('timeout', `${what}: no answer within ${options.timeoutMs} ms`);
+    }
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    throw new TransportError('network', `${what}: ${cause ?? 'connection failed'}`);
+  }
 }
 
 async function readCapped(response: Response): Promise<string> {

@@ -4,7 +4,13 @@ import { revocationRequest } from '../http/token-requests.js';
 import type { SecretRegistry } from '../secrets/secret-registry.js';
 import type { LoginCredentials, Target } from '../target/target.js';
 import { type AuditSession, createAuditSession } from './audit-session.js';
-import { type CommandRunner, LoginError, loginWithCommand, loginWithUrl } from './login.js';
+import {
+  type CommandRunner,
+  LoginError,
+  type LoginResult,
+  loginWithCommand,
+  loginWithUrl,
+} from './login.js';
 
 /** Refresh tokens revoked per session at sign-out (newest first). */
 export const SIGN_OUT_PER_SESSION = 4;
@@ -40,41 +46,57 @@ export interface SessionPoolOptions {
   signal?: AbortSignal;
 }
 
+/** Signs one session in, through the login URL or the login command. */
+async function signIn(options: SessionPoolOptions, label: string): Promise<AuditSession> {
+  const { target } = options;
+  let login: LoginResult;
+  if (target.login.kind === 'url') {
+    if (!options.credentials) throw new LoginError('a login URL needs a username and a password');
+    login = await loginWithUrl(options.http, target.login, options.credentials);
+  } else {
+    login = await loginWithCommand(options.runCommand, target.login.command, {
+      timeoutMs: options.commandTimeoutMs,
+      now: options.now,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  }
+  return createAuditSession({ label, login, http: options.http, target, secrets: options.secrets });
+}
+
+/** Revokes a session's newest refresh tokens; true when every revocation answered 200. */
+async function signOut(
+  options: SessionPoolOptions,
+  session: AuditSession,
+  endpoint: string,
+): Promise<boolean> {
+  const target = { ...options.target, revocationEndpoint: endpoint };
+  let ok = true;
+  for (const token of session.refreshTokens().slice(0, SIGN_OUT_PER_SESSION)) {
+    try {
+      const exchange = await (options.signOutHttp ?? options.http).send(
+        revocationRequest(target, token, 'refresh_token'),
+      );
+      if (exchange.status !== 200) ok = false;
+    } catch (error) {
+      if (!isTransportError(error)) throw error;
+      ok = false;
+    }
+  }
+  return ok;
+}
+
 export function createSessionPool(options: SessionPoolOptions): SessionPool {
   const sessions: AuditSession[] = [];
   let started = 0;
   let spare: Promise<AuditSession> | undefined;
 
-  async function login(label: string): Promise<AuditSession> {
-    const { target } = options;
-    let result: Awaited<ReturnType<typeof loginWithUrl>>;
-    if (target.login.kind === 'url') {
-      if (!options.credentials) throw new LoginError('a login URL needs a username and a password');
-      result = await loginWithUrl(options.http, target.login, options.credentials);
-    } else {
-      result = await loginWithCommand(options.runCommand, target.login.command, {
-        timeoutMs: options.commandTimeoutMs,
-        now: options.now,
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
-    }
-    const session = createAuditSession({
-      label,
-      login: result,
-      http: options.http,
-      target,
-      secrets: options.secrets,
-    });
+  async function start(): Promise<AuditSession> {
+    if (started >= options.maxSessions)
+      throw new LoginError(`--max-sessions ${options.maxSessions} reached`);
+    started++;
+    const session = await signIn(options, `session ${started}`);
     sessions.push(session);
     return session;
-  }
-
-  function start(): Promise<AuditSession> {
-    if (started >= options.maxSessions) {
-      return Promise.reject(new LoginError(`--max-sessions ${options.maxSessions} reached`));
-    }
-    started++;
-    return login(`session ${started}`);
   }
 
   return {
@@ -83,51 +105,33 @@ export function createSessionPool(options: SessionPoolOptions): SessionPool {
       await spare;
     },
     async open() {
-      if (spare) {
-        const ready = spare;
-        spare = undefined;
-        return ready;
-      }
-      return start();
+      const ready = spare;
+      spare = undefined;
+      return ready ?? start();
     },
     get opened() {
       return sessions.length;
     },
     async signOutAll() {
       const endpoint = options.target.revocationEndpoint;
-      if (sessions.length === 0) return { sessions: 0, signedOut: 0 };
+      const total = sessions.length;
+      if (total === 0) return { sessions: 0, signedOut: 0 };
       if (!endpoint) {
         return {
-          sessions: sessions.length,
+          sessions: total,
           signedOut: 0,
           note: 'no revocation endpoint: the sessions end when their tokens expire',
         };
       }
       let signedOut = 0;
-      for (const session of sessions) {
-        if (await revokeAll(session, { ...options.target, revocationEndpoint: endpoint }))
-          signedOut++;
-      }
-      const left = sessions.length - signedOut;
-      return left === 0
-        ? { sessions: sessions.length, signedOut }
-        : { sessions: sessions.length, signedOut, note: `${left} session(s) could not be revoked` };
+      for (const session of sessions) if (await signOut(options, session, endpoint)) signedOut++;
+      return signedOut === total
+        ? { sessions: total, signedOut }
+        : {
+            sessions: total,
+            signedOut,
+            note: `${total - signedOut} session(s) could not be revoked`,
+          };
     },
   };
-
-  async function revokeAll(session: AuditSession, target: Target & { revocationEndpoint: string }) {
-    let ok = true;
-    for (const token of session.refreshTokens().slice(0, SIGN_OUT_PER_SESSION)) {
-      try {
-        const exchange = await (options.signOutHttp ?? options.http).send(
-          revocationRequest(target, token, 'refresh_token'),
-        );
-        if (exchange.status !== 200) ok = false;
-      } catch (error) {
-        if (!isTransportError(error)) throw error;
-        ok = false;
-      }
-    }
-    return ok;
-  }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { judgeBadAnswer } from '../../src/checks/bad-input.js';
 import { badBearers, badPosts, showsStackTrace } from '../../src/checks/bad-requests.js';
+import { judgeBurst } from '../../src/checks/concurrent-refresh.js';
 import { judgeErrorAnswer } from '../../src/checks/error-format.js';
 import { tamper } from '../../src/checks/swallowed-errors.js';
 import type { HttpExchange } from '../../src/http/http-client.js';
@@ -129,5 +130,26 @@ describe('tampering', () => {
     expect(tampered).toHaveLength(token.length);
     expect(tampered.slice(0, -4)).toBe(token.slice(0, -4));
     expect(tamper('AAAA')).toBe('BBBB');
+  });
+});
+
+describe('concurrent-refresh judgement', () => {
+  it('fails two live successors, warns a burst that ended the session or had 5xx', () => {
+    expect(judgeBurst({ n: 10, accepted: 10, live: 2, serverErrors: 0 }).verdict).toBe('fail');
+    expect(judgeBurst({ n: 10, accepted: 1, live: 0, serverErrors: 0 })).toEqual({
+      verdict: 'warn',
+      finding:
+        'the burst ended the session: a client that refreshes in parallel (tabs, requests) is signed out',
+    });
+    expect(judgeBurst({ n: 10, accepted: 9, live: 1, serverErrors: 1 }).verdict).toBe('warn');
+  });
+
+  it('passes one live successor, however many were refused', () => {
+    expect(judgeBurst({ n: 10, accepted: 10, live: 1, serverErrors: 0 }).finding).toBe(
+      'all 10 got the same successor',
+    );
+    expect(judgeBurst({ n: 10, accepted: 1, live: 1, serverErrors: 0 }).finding).toBe(
+      'one successor; the 9 refusals left the session alive',
+    );
   });
 });
