@@ -62,6 +62,13 @@ describe.concurrent('deliberately broken servers', () => {
     expect(checkOf(report, 'lost-response').finding).toMatch(
       /gets the same successor: the client recovers/,
     );
+    // The login's 4 s access token has expired by the time jwt-hygiene runs: it forges a fresh one.
+    expect(checkOf(report, 'jwt-hygiene').evidence).toEqual(
+      expect.arrayContaining([
+        'resource refused a forged token (alg none): 401',
+        'resource refused a forged token (HS256 keyed by the public key): 401',
+      ]),
+    );
     expect(report.run.sessions).toBe(8);
     expect(report.run.signedOut).toBe(8);
     for (const token of server.minted) expect(everything(report)).not.toContain(token);

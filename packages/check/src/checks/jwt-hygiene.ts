@@ -20,7 +20,7 @@ export const jwtHygiene: CheckDefinition = {
   title: 'JWT access tokens: algorithm, kid in the JWKS, typ, exp',
   why: 'A verifier trusts what the token header says unless the issuer pins it down: never `none`, never HMAC keyed by a public key, a `kid` found in the JWKS, an explicit `typ` (RFC 8725 §2.1, §3.1, §3.11; RFC 9068 §2.1).',
   waits: false,
-  needs: (target) => needs({ observation: true, requests: 1 + (target.resource ? 3 : 0) }),
+  needs: (target) => needs({ observation: true, requests: 1 + (target.resource ? 5 : 0) }),
   async run(context) {
     const { session } = await context.observation();
     const { tokens } = session.login;
@@ -116,26 +116,48 @@ async function keyFindings(
     );
   }
   if (context.target.resource && key && !isSymmetricAlg(String(jwt.header.alg))) {
-    out.push(...(await forgeries(context, jwt, token, key)));
+    out.push(...(await forgeries(context, token, key)));
   }
   return out;
 }
 
+/**
+ * A current access token the resource accepts: the login's, or (short-lived tokens may have
+ * expired by now) one fresh from a refresh of the shared session. Forgeries must copy a token
+ * that is valid, or a refusal would prove nothing.
+ */
+async function acceptedToken(
+  context: CheckContext,
+  token: string,
+): Promise<{ token: string; status: number } | { refused: number }> {
+  const genuine = await context.callResource(token);
+  if (genuine.status >= 200 && genuine.status < 300) return { token, status: genuine.status };
+  const { session } = await context.observation();
+  const newest = session.refreshTokens()[0];
+  const renewed = newest ? await session.refresh(newest) : undefined;
+  if (renewed?.kind !== 'fresh' || !renewed.tokens) return { refused: genuine.status };
+  const again = await context.callResource(renewed.tokens.accessToken);
+  return again.status >= 200 && again.status < 300
+    ? { token: renewed.tokens.accessToken, status: again.status }
+    : { refused: again.status };
+}
+
 async function forgeries(
   context: CheckContext,
-  jwt: DecodedJwt,
   token: string,
   key: Record<string, unknown>,
 ): Promise<Finding[]> {
-  const genuine = await context.callResource(token);
-  if (genuine.status < 200 || genuine.status > 299) {
+  const genuine = await acceptedToken(context, token);
+  if ('refused' in genuine) {
     return [
       {
         verdict: 'pass',
-        note: `forgeries not tried: the resource refused the genuine token (${genuine.status})`,
+        note: `forgeries not tried: the resource refused the genuine token (${genuine.refused})`,
       },
     ];
   }
+  const jwt = decodeJwt(genuine.token);
+  if (!jwt) return [];
   const out: Finding[] = [];
   const forged: [string, string | undefined][] = [
     ['alg none', forgeUnsigned(jwt)],
