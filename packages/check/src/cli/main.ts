@@ -9,7 +9,7 @@ import { createSecretRegistry, type SecretRegistry } from '../secrets/secret-reg
 import { isCleartextRemote } from '../target/loopback.js';
 import { targetUrls } from '../target/target.js';
 import { type CliCommand, parseCliArgs, UsageError } from './args.js';
-import { promptPassword, readPipedPassword } from './password-input.js';
+import { PromptCancelled, promptPassword, readPipedPassword } from './password-input.js';
 import { createProgressLine } from './progress-line.js';
 import { usage } from './usage.js';
 
@@ -30,7 +30,10 @@ function version(): string {
   return pkg.version;
 }
 
-/** Runs the CLI; resolves to the exit status (0 no failure, 1 a check failed, 2 bad usage). */
+/**
+ * Runs the CLI; resolves to the exit status: 0 no check failed, 1 a check failed, 2 bad usage or
+ * the audit could not start, 130 cancelled at the password prompt.
+ */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const secrets = createSecretRegistry();
   // Everything printed passes through the secret registry: tokens never reach the terminal.
@@ -55,6 +58,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       err(`tokenkeeper-check: ${error.message}\n`);
       return 2;
     }
+    if (error instanceof PromptCancelled) return 130;
     throw error;
   }
 }

@@ -2,6 +2,14 @@
 
 const MAX = 4096;
 
+/** Ctrl-C at the password prompt: the CLI exits 130, as a shell does for an interrupt. */
+export class PromptCancelled extends Error {
+  override readonly name = 'PromptCancelled';
+  constructor() {
+    super('cancelled at the password prompt');
+  }
+}
+
 interface Input extends NodeJS.ReadableStream {
   isTTY?: boolean;
   setRawMode?(mode: boolean): unknown;
@@ -35,7 +43,7 @@ export function promptPassword(stdin: Input, stderr: NodeJS.WritableStream): Pro
     const onData = (chunk: Buffer | string) => {
       for (const char of chunk.toString()) {
         if (char === '\r' || char === '\n') return finish();
-        if (char === '\u0003') return finish(new Error('cancelled'));
+        if (char === '\u0003') return finish(new PromptCancelled());
         if (char === '\u007f' || char === '\b') value = value.slice(0, -1);
         else if (value.length < MAX) value += char;
       }
