@@ -37,6 +37,7 @@ export interface AuditHttpOptions {
   timeoutMs: number;
   /** Hard cap on requests; one more throws a `budget` TransportError. */
   maxRequests: number;
+  /** Once aborted, no new request is sent (`aborted` TransportError); those in flight finish. */
   signal?: AbortSignal;
 }
 
@@ -82,8 +83,6 @@ export function createAuditHttp(options: AuditHttpOptions): AuditHttp {
 /** One request, answered or turned into a TransportError. */
 async function exchange(options: AuditHttpOptions, request: HttpRequest): Promise<HttpExchange> {
   const started = options.now();
-  const signals = [AbortSignal.timeout(options.timeoutMs)];
-  if (options.signal) signals.push(options.signal);
   try {
     const response = await options.fetch(request.url, {
       method: request.method,
@@ -91,7 +90,9 @@ async function exchange(options: AuditHttpOptions, request: HttpRequest): Promis
       ...(request.body === undefined ? {} : { body: request.body }),
       // A redirect could carry a token elsewhere; the audit reports it instead.
       redirect: 'manual',
-      signal: AbortSignal.any(signals),
+      // Not the audit's abort signal: a request already sent (a login, say) is let finish, so
+      // that whatever it created on the server is known and can be signed out.
+      signal: AbortSignal.timeout(options.timeoutMs),
     });
     const text = await readCapped(response);
     return {
@@ -103,7 +104,6 @@ async function exchange(options: AuditHttpOptions, request: HttpRequest): Promis
     };
   } catch (error) {
     const what = describeRequest(request);
-    if (options.signal?.aborted) throw new TransportError('aborted', 'the audit was interrupted');
     if ((error as Error).name === 'TimeoutError') {
       throw new TransportError('timeout', `${what}: no answer within ${options.timeoutMs} ms`);
     }

@@ -54,10 +54,12 @@ async function signIn(options: SessionPoolOptions, label: string): Promise<Audit
     if (!options.credentials) throw new LoginError('a login URL needs a username and a password');
     login = await loginWithUrl(options.http, target.login, options.credentials);
   } else {
+    // Not interrupted by the audit's signal: a command that finishes has signed a session
+    // in, and only its tokens let the audit sign that session out again.
+    if (options.signal?.aborted) throw new LoginError('the audit was interrupted');
     login = await loginWithCommand(options.runCommand, target.login.command, {
       timeoutMs: options.commandTimeoutMs,
       now: options.now,
-      ...(options.signal ? { signal: options.signal } : {}),
     });
   }
   return createAuditSession({ label, login, http: options.http, target, secrets: options.secrets });

@@ -76,6 +76,36 @@ describe('the audit HTTP client', () => {
     expect(isTransportError(error) && error.code).toBe('network');
   });
 
+  it('once interrupted sends nothing new, but lets a request in flight finish', async () => {
+    const controller = new AbortController();
+    let release = () => {};
+    let sent = 0;
+    const http = createAuditHttp({
+      fetch: async () => {
+        sent++;
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        return new Response('{"access_token":"a"}');
+      },
+      limiter: noLimit,
+      now: Date.now,
+      timeoutMs: 1000,
+      maxRequests: 10,
+      signal: controller.signal,
+    });
+    const inFlight = http.send({ method: 'POST', url: 'http://127.0.0.1:1/auth/login' });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    controller.abort();
+    release();
+    expect((await inFlight).status).toBe(200);
+    const error = await http
+      .send({ method: 'GET', url: 'http://127.0.0.1:1/x' })
+      .catch((e: unknown) => e);
+    expect(isTransportError(error) && error.code).toBe('aborted');
+    expect(sent).toBe(1);
+  });
+
   it('describes requests by method and path only', () => {
     expect(describeRequest({ method: 'GET', url: 'https://a.example/p/q?token=SECRET' })).toBe(
       'GET /p/q',
