@@ -41,5 +41,6 @@ Audit:
 
 DURATION: 500ms, 15s, 2m, 1h, or seconds.
 Checks: ${checkIds.join(', ')}.
-Exit status: 0 no check failed, 1 a check failed, 2 bad usage (or the audit could not start).
+Exit status: 0 no check failed, 1 a check failed, 2 bad usage (or the audit could not start),
+130 interrupted (Ctrl-C: the sessions are still signed out).
 `;
