@@ -148,6 +148,7 @@ export type TokenResponseProblem =
   | 'missing_access_token'
   | 'invalid_access_token'
   | 'invalid_token_type'
+  | 'token_type_downgrade'
   | 'invalid_expires_in'
   | 'invalid_refresh_token'
   | 'invalid_field';

@@ -11,14 +11,15 @@ export function evaluate(config: MachineConfig, s: State, env: Env, fx: Fx): Sta
   const tokens = s.tokens;
   if (s.status !== 'active' || !tokens) return s;
   const { now } = env;
-  if (s.idleDeadline !== undefined && now >= s.idleDeadline) return expire(s, fx, now, 'idle');
+  if (s.idleDeadline !== undefined && now >= s.idleDeadline)
+    return expire(config, s, fx, now, 'idle');
   if (tokens.refreshExpiresAt !== undefined && now >= tokens.refreshExpiresAt) {
-    return expire(s, fx, now, 'refresh_token_expired');
+    return expire(config, s, fx, now, 'refresh_token_expired');
   }
   if (!config.canRefresh) {
     if (tokens.expiresAt !== undefined && now >= tokens.expiresAt)
-      return expire(s, fx, now, 'token_expired');
-    if (s.rejectedGeneration === s.generation) return expire(s, fx, now, 'unauthorized');
+      return expire(config, s, fx, now, 'token_expired');
+    if (s.rejectedGeneration === s.generation) return expire(config, s, fx, now, 'unauthorized');
   }
   let next = s;
   if (

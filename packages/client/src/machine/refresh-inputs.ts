@@ -148,5 +148,5 @@ export function onRefreshRejected(
   if (s.refresh.inFlight?.seq !== input.seq) return s;
   // The attempt has settled: nothing left to abort.
   const settled = { ...s, refresh: { ...s.refresh, inFlight: undefined } };
-  return expire(settled, fx, now, input.reason, input.error);
+  return expire(ctx.config, settled, fx, now, input.reason, input.error);
 }

@@ -83,6 +83,7 @@ export function end(
   outcome: { reason: ExpiredReason; error: string | undefined } | undefined,
   remote: boolean,
   now: number,
+  dpop: boolean,
 ): State {
   const refresh = dropRefresh(s, fx);
   if (!remote) fx.push({ type: 'clearStorage' });
@@ -106,6 +107,7 @@ export function end(
       : { type: 'signedOut', remote },
   );
   if (!remote) fx.push({ type: 'announce', what: outcome ? 'expired' : 'signedOut' });
+  if (dpop) fx.push({ type: 'dpopKey', action: remote ? 'forget' : 'discard' });
   answer(fx, 'all');
   return {
     ...s,
@@ -123,13 +125,14 @@ export function end(
 }
 
 export function expire(
+  config: MachineConfig,
   s: State,
   fx: Fx,
   now: number,
   reason: ExpiredReason,
   error?: string,
 ): State {
-  return end(s, fx, { reason, error }, false, now);
+  return end(s, fx, { reason, error }, false, now, config.dpop);
 }
 
 /** The session is in use: a live socket, or a token read or activity within the window. */

@@ -79,7 +79,7 @@ export function onSignOut(ctx: StepContext, s: State, input: InputOf<'signOut'>)
     fx.push({ type: 'clearStorage' });
     return s;
   }
-  return end(s, fx, undefined, input.remote, now);
+  return end(s, fx, undefined, input.remote, now, ctx.config.dpop);
 }
 
 export function onRemoteEnd(ctx: StepContext, s: State, input: InputOf<'remoteEnd'>): State {
@@ -91,6 +91,7 @@ export function onRemoteEnd(ctx: StepContext, s: State, input: InputOf<'remoteEn
     input.reason ? { reason: input.reason, error: input.error } : undefined,
     true,
     now,
+    ctx.config.dpop,
   );
 }
 
@@ -106,6 +107,8 @@ export function onAdopt(ctx: StepContext, s: State, input: InputOf<'adopt'>): St
   }
   const wasActive = s.status === 'active';
   const previous = s.tokens?.fingerprint;
+  // A sign-in elsewhere comes with its own DPoP key: read it from the store, not the cache.
+  if (!wasActive && ctx.config.dpop) fx.push({ type: 'dpopKey', action: 'forget' });
   const refresh = dropRefresh(s, fx);
   let next = withTokens({ ...s, refresh }, input.tokens);
   // Another tab's activity counts; a session that had ended starts its countdown now.

@@ -27,6 +27,8 @@ export interface MachineConfig {
   readonly activityPersistInterval: number;
   /** Something reads activity (an idle timeout or an active window); otherwise it is ignored. */
   readonly tracksActivity: boolean;
+  /** The session binds its tokens to a DPoP key. */
+  readonly dpop: boolean;
 }
 
 export interface RefreshState {
@@ -140,7 +142,12 @@ export type Effect =
   /** Read the stored session (again). */
   | { type: 'restore' }
   /** Write again what storage refused last (the session kept it in memory meanwhile). */
-  | { type: 'retryStorage' };
+  | { type: 'retryStorage' }
+  /**
+   * The DPoP key: `discard` it (the session ended here, after any revocation that needs it) or
+   * `forget` the cached copy (another tab ended or began the session; read the store again).
+   */
+  | { type: 'dpopKey'; action: 'discard' | 'forget' };
 
 /** What a waiting caller gets: a token, or the typed error that explains why there is none. */
 export type Outcome = { readonly token: string } | { readonly error: TokenkeeperError };

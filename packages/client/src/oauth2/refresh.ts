@@ -11,8 +11,9 @@ import {
   type OAuth2ClientOptions,
   resolveClientAuth,
 } from './client-auth.js';
+import { sendWithProof } from './dpop-retry.js';
 import { endpointOf } from './endpoint.js';
-import { processTokenResponse } from './response.js';
+import { processTokenAnswer } from './response.js';
 
 export interface OAuth2RefreshOptions extends OAuth2ClientOptions {
   /** The token endpoint, e.g. `https://auth.example.com/oauth/token`. */
@@ -29,6 +30,7 @@ function send(
   auth: ClientAuth,
   refreshToken: string,
   signal: AbortSignal | undefined,
+  extraHeaders: Record<string, string> = {},
 ): Promise<Response> {
   const fields: Record<string, string> = {
     grant_type: 'refresh_token',
@@ -38,7 +40,7 @@ function send(
   const doFetch = options.fetch ?? globalThis.fetch;
   return doFetch(url, {
     method: 'POST',
-    headers: { ...auth.headers },
+    headers: { ...auth.headers, ...extraHeaders },
     body: formBody(fields, auth),
     signal,
     redirect: 'error',
@@ -66,9 +68,11 @@ export function refreshTokenGrantRequest(
 export function oauth2Refresh(options: OAuth2RefreshOptions): RefreshFunction {
   const url = endpointOf(options.tokenEndpoint, `${NAME}: tokenEndpoint`);
   const auth = resolveClientAuth(options, NAME);
-  return async ({ refreshToken, signal }) => {
+  return async ({ refreshToken, signal, dpop }) => {
     if (refreshToken === undefined) throw new RefreshRejectedError('invalid_grant');
-    const response = await send(options, url, auth, refreshToken, signal);
-    return processTokenResponse(response, options);
+    const { response, body } = await sendWithProof(url, dpop, (extra) =>
+      send(options, url, auth, refreshToken, signal, extra),
+    );
+    return processTokenAnswer(response, body, options);
   };
 }

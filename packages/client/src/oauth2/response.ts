@@ -62,8 +62,16 @@ export async function processTokenResponse(
   response: ResponseLike,
   options: { clock?: Clock } = {},
 ): Promise<TokenSet> {
+  return processTokenAnswer(response, await readJson(response), options);
+}
+
+/** `processTokenResponse` for an answer whose body was read already (`undefined`: not JSON). */
+export function processTokenAnswer(
+  response: ResponseLike,
+  body: unknown,
+  options: { clock?: Clock } = {},
+): TokenSet {
   const serverTime = serverDateOf(response);
-  const body = await readJson(response);
   if (response.ok) {
     if (body === undefined) {
       throw new TokenResponseError(

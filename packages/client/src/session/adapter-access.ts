@@ -14,11 +14,24 @@
  */
 import type { Session } from './types.js';
 
+/** How the adapters authorize requests of a DPoP session. */
+export interface DpopAccess {
+  /** The headers for a request with `token`: its scheme, and a proof for this method and URL. */
+  authorize(method: string, url: string, token: string): Promise<Record<string, string>>;
+  /** Reads a response's `DPoP-Nonce`; true when it is new (a refused proof may pass with it). */
+  observe(
+    url: string,
+    headers: { get(name: string): string | null | undefined } | undefined,
+  ): boolean;
+}
+
 /** The key of {@link AdapterAccess} on a session. Versioned: a change of shape is a new key. */
 export const ADAPTER_ACCESS: unique symbol = Symbol.for('tokenkeeper.adapterAccess.v1');
 
 /** The adapters' door into a session. Not for application code. */
 export interface AdapterAccess {
+  /** DPoP sessions only: what authorizes a request (`Authorization: DPoP` and a proof). */
+  readonly dpop?: DpopAccess;
   /** Like `getAccessToken()`, without restarting the idle countdown. */
   backgroundToken(): Promise<string>;
   /**
@@ -45,4 +58,9 @@ export function peekAccessToken(session: Session): string | undefined {
   if (access) return access.peekToken();
   session.markActivity();
   return undefined;
+}
+
+/** How to authorize requests of a DPoP session; undefined for a bearer session. */
+export function dpopAccessOf(session: Session): DpopAccess | undefined {
+  return (session as AccessibleSession)[ADAPTER_ACCESS]?.dpop;
 }

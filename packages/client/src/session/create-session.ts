@@ -20,6 +20,7 @@ import {
 import { encodeRecord } from '../storage/record.js';
 import { createSessionStore } from '../storage/session-store.js';
 import { parseTokenInput } from '../tokens/parse.js';
+import { checkTokenType } from '../tokens/token-type.js';
 import { type AccessibleSession, ADAPTER_ACCESS } from './adapter-access.js';
 import { announce, inputFor } from './coordination.js';
 import { createListeners } from './listeners.js';
@@ -51,7 +52,8 @@ const disposedError = () => new DisposedError();
  * });
  */
 export function createSession(options: SessionOptions = {}): Session {
-  const { config, clock, storage, storageKey, refreshTimeout, random } = resolveOptions(options);
+  const { config, clock, storage, storageKey, refreshTimeout, random, dpop } =
+    resolveOptions(options);
   const coordinator = options.coordinator;
   let state: State = initialState(options.online ?? true);
   /** Last time a caller read the token: an observation handed to the reducer as `env`. */
@@ -87,6 +89,7 @@ export function createSession(options: SessionOptions = {}): Session {
     coordinator,
     store,
     log,
+    dpop,
   });
 
   /** Runs `input` through the reducer; inputs arriving meanwhile (from effects) queue behind. */
@@ -149,6 +152,14 @@ export function createSession(options: SessionOptions = {}): Session {
       case 'retryStorage':
         store.retryFailed();
         return;
+      case 'dpopKey':
+        if (effect.action === 'forget') dpop?.forget();
+        // After the revocation, whose request still carries a proof by this key.
+        else
+          void revoking
+            .then(() => dpop?.discard())
+            .catch((error: unknown) => log('warn', 'deleting the DPoP key failed', { error }));
+        return;
     }
   }
 
@@ -177,6 +188,16 @@ export function createSession(options: SessionOptions = {}): Session {
     if (hot === undefined || now >= hot.until) return undefined;
     lastReadAt = now;
     return hot.token;
+  }
+
+  /** A DPoP session's headers: the token's scheme, and a proof unless the server downgraded. */
+  async function dpopHeaders(
+    method: string,
+    url: string,
+    token: string,
+  ): Promise<Record<string, string>> {
+    if (state.tokens?.tokenType !== 'DPoP') return { authorization: `Bearer ${token}` };
+    return { authorization: `DPoP ${token}`, dpop: await dpop!.proof(method, url, token) };
   }
 
   const controls: LifecycleControls = {
@@ -219,11 +240,17 @@ export function createSession(options: SessionOptions = {}): Session {
   const restoring = nothingStored ? Promise.resolve() : restore();
 
   const session: AccessibleSession = {
-    [ADAPTER_ACCESS]: { backgroundToken: readToken, peekToken },
+    [ADAPTER_ACCESS]: {
+      backgroundToken: readToken,
+      peekToken,
+      ...(dpop ? { dpop: { authorize: dpopHeaders, observe: dpop.observe } } : {}),
+    },
     ready: () => restoring,
     async signIn(input) {
       if (disposed) throw disposedError();
-      dispatch({ type: 'signIn', tokens: parseTokenInput(input, clock.now()) });
+      const tokens = parseTokenInput(input, clock.now());
+      checkTokenType(tokens, dpop);
+      dispatch({ type: 'signIn', tokens });
       await store.settled();
     },
     async signOut() {
@@ -246,6 +273,15 @@ export function createSession(options: SessionOptions = {}): Session {
     markActivity() {
       // Per request on the hot path: skip the reducer when nothing reads activity.
       if (!disposed && config.tracksActivity) dispatch({ type: 'activity' });
+    },
+    async getAuthorizationHeaders({ method, url }) {
+      const token = await session.getAccessToken();
+      return dpop ? dpopHeaders(method, url, token) : { authorization: `Bearer ${token}` };
+    },
+    dpopProof({ method, url, nonce }) {
+      if (!dpop) return Promise.reject(new ConfigError('dpopProof needs the dpop option'));
+      if (nonce !== undefined) dpop.observe(url, { get: () => nonce });
+      return dpop.proof(method, url);
     },
     refresh: () => ask('refresh', { type: 'extend' }),
     async extend() {

@@ -3,6 +3,7 @@
  * needs (clock, storage, timeouts), with the defaults applied.
  */
 import { type Clock, systemClock } from '../clock.js';
+import type { DpopBinding } from '../dpop/binding.js';
 import { ConfigError } from '../errors.js';
 import { resolvePolicy } from '../machine/policy.js';
 import type { MachineConfig } from '../machine/reduce.js';
@@ -17,6 +18,8 @@ export interface ResolvedOptions {
   readonly storageKey: string;
   readonly refreshTimeout: number;
   readonly random: () => number;
+  /** The DPoP binding, for sessions with the `dpop` option. */
+  readonly dpop: DpopBinding | undefined;
 }
 
 const DEFAULT_STORAGE_KEY = 'tokenkeeper.session';
@@ -42,6 +45,7 @@ function machineConfig(options: SessionOptions): MachineConfig {
     idleTimeout,
     expiringWarning: warning,
     autoExtend: options.autoExtend ?? false,
+    dpop: options.dpop !== undefined,
     tracksActivity: idleTimeout !== undefined || options.refreshPolicy?.activeWindow !== undefined,
     // Activity is saved and shared with other tabs at most this often: often enough that an
     // idle tab's countdown trails the busy tab's by a sixtieth of the idle timeout at most.
@@ -52,11 +56,18 @@ function machineConfig(options: SessionOptions): MachineConfig {
 
 /** Validates `options` (throwing `ConfigError`) and applies the defaults. */
 export function resolveOptions(options: SessionOptions): ResolvedOptions {
+  const clock = options.clock ?? systemClock;
+  const storageKey = options.storageKey ?? DEFAULT_STORAGE_KEY;
+  const { dpop } = options;
+  if (dpop !== undefined && dpop?.kind !== 'tokenkeeper.dpop') {
+    throw new ConfigError("dpop must be dpopKey(options) from 'tokenkeeper/dpop'");
+  }
   return {
     config: machineConfig(options),
-    clock: options.clock ?? systemClock,
+    clock,
     storage: options.storage ?? memoryStorage(),
-    storageKey: options.storageKey ?? DEFAULT_STORAGE_KEY,
+    storageKey,
+    dpop: dpop?.create({ id: storageKey, clock, storage: options.storage }),
     refreshTimeout: positive(options.refreshTimeout, 'refreshTimeout') ?? 10_000,
     random: options.random ?? Math.random,
   };

@@ -102,6 +102,11 @@ function classifyOwn(
       // The cause stays a TokenResponseError, with its code and problem, for callers to read.
       const { problem } = error;
       const message = clean(error.message);
+      // A server that answers bearer tokens to a DPoP request will go on doing so: the session
+      // ends rather than degrade to tokens a thief could use.
+      if (problem === 'token_type_downgrade') {
+        return { type: 'rejected', reason: 'rejected', error: 'token_type_downgrade' };
+      }
       return {
         type: 'failed',
         error: new RefreshFailedError('invalid_response', message, {

@@ -4,6 +4,7 @@
  */
 import type { Clock } from '../clock.js';
 import type { Coordinator } from '../coordination/types.js';
+import type { DpopBinding } from '../dpop/binding.js';
 import type { RefreshReason } from '../events.js';
 import type { Log } from '../logger.js';
 import type { Input, State } from '../machine/reduce.js';
@@ -11,6 +12,7 @@ import { sanitizeError } from '../redact.js';
 import type { SessionStore } from '../storage/session-store.js';
 import { parseTokenInput } from '../tokens/parse.js';
 import { rotatedRefreshTokenOf } from '../tokens/read.js';
+import { checkTokenType } from '../tokens/token-type.js';
 import type { Tokens } from '../tokens/types.js';
 import { classifyRefreshError, classifyRevokeError } from './refresh-outcome.js';
 import type { RefreshFunction, RevokeContext, RevokeFunction } from './types.js';
@@ -26,6 +28,8 @@ export interface RefreshRunnerOptions {
   coordinator: Coordinator | undefined;
   store: SessionStore;
   log: Log;
+  /** The DPoP binding whose proofs token and revocation requests carry. */
+  dpop: DpopBinding | undefined;
 }
 
 export interface RefreshRunner {
@@ -112,8 +116,10 @@ export function createRefreshRunner(o: RefreshRunnerOptions): RefreshRunner {
         accessToken: base.accessToken,
         signal: controller.signal,
         reason,
+        ...(o.dpop ? { dpop: o.dpop } : {}),
       });
       const tokens = parseTokenInput(answer, o.clock.now(), { previous: base });
+      checkTokenType(tokens, o.dpop);
       o.dispatch({ type: 'refreshSucceeded', seq, baseGeneration, reason, tokens });
       // Hold the lock until the tokens are stored: the next holder must find them.
       await o.store.settled();
@@ -139,6 +145,7 @@ export function createRefreshRunner(o: RefreshRunnerOptions): RefreshRunner {
         accessToken: tokens.accessToken,
         signal: controller.signal,
         reason,
+        ...(o.dpop ? { dpop: o.dpop } : {}),
       });
       o.log('debug', 'tokens revoked at the server', { token: tokens.fingerprint, reason });
     } catch (error) {

@@ -3,6 +3,7 @@
  */
 import type { Clock } from '../clock.js';
 import type { Coordinator } from '../coordination/types.js';
+import type { DpopConfig, DpopRequestSigner } from '../dpop/binding.js';
 import type { ExpiredReason, RefreshFailedError, RefreshFailureKind } from '../errors.js';
 import type { RefreshReason, SessionEvent } from '../events.js';
 import type { LifecycleSource } from '../lifecycle/types.js';
@@ -20,6 +21,12 @@ export interface RefreshContext {
   /** Aborted when the refresh times out (`refreshTimeout`) or the session no longer needs it. */
   readonly signal: AbortSignal;
   readonly reason: RefreshReason;
+  /**
+   * For DPoP sessions (`dpop` option): a proof for the token request, and where its answer's
+   * `DPoP-Nonce` goes. `oauth2Refresh` uses it; a custom refresh must send
+   * `DPoP: await dpop.proof('POST', tokenEndpoint)`.
+   */
+  readonly dpop?: DpopRequestSigner;
 }
 
 /**
@@ -42,6 +49,8 @@ export interface RevokeContext {
   readonly signal: AbortSignal;
   /** `signOut`: the user signed out; `idle`: this device's idle timeout ended the session. */
   readonly reason: 'signOut' | 'idle';
+  /** For DPoP sessions: a proof for the revocation request, as for a refresh. */
+  readonly dpop?: DpopRequestSigner;
 }
 
 /**
@@ -100,6 +109,15 @@ export interface SessionOptions {
   logger?: Logger;
   /** Random numbers in [0, 1) for backoff jitter. @default Math.random */
   random?: () => number;
+  /**
+   * DPoP (RFC 9449): tokens bound to a key that never leaves the device, so a copied token is
+   * refused outright: `dpopKey(options)` from `tokenkeeper/dpop`. The key is made at the first proof (sign
+   * the login request with `session.dpopProof(...)`), kept with the session (and shared by its
+   * tabs), and deleted when the session ends here. Token and revocation requests of
+   * `oauth2Refresh`/`oauth2Revoke` and the fetch, axios, Apollo and urql adapters carry proofs.
+   * @see https://www.rfc-editor.org/rfc/rfc9449
+   */
+  dpop?: DpopConfig;
 }
 
 /** What a session shows about itself: never token text. */
@@ -156,6 +174,29 @@ export interface Session {
    * restarts a sliding session's idle countdown. `getAccessToken()` does it too.
    */
   markActivity(): void;
+  /**
+   * Headers that authorize a request with the live token: `authorization: Bearer …`, or for a
+   * DPoP session `authorization: DPoP …` with a fresh `dpop` proof for this method and URL. For
+   * transports without an adapter. Reads the token like `getAccessToken()`.
+   */
+  getAuthorizationHeaders(request: {
+    method: string;
+    url: string;
+  }): Promise<Record<string, string>>;
+  /**
+   * A DPoP proof for a request that carries no access token: the login request, whose tokens
+   * the server then binds to this session's key. Rejects with `ConfigError` without `dpop`.
+   * @example
+   * const url = 'https://auth.example.com/auth/login';
+   * const res = await fetch(url, { method: 'POST', headers: { DPoP: await session.dpopProof({ method: 'POST', url }) }, body });
+   * await session.signIn(await res.json());
+   */
+  dpopProof(request: {
+    method: string;
+    url: string;
+    /** A nonce the server demanded (the `DPoP-Nonce` of its `use_dpop_nonce` answer). */
+    nonce?: string;
+  }): Promise<string>;
   /** Refreshes now (single-flight) and resolves to the new access token. */
   refresh(): Promise<string>;
   /** Extends a sliding session silently (a refresh); the answer to an `expiring` warning. */

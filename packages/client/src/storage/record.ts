@@ -19,6 +19,8 @@ export function encodeRecord(tokens: Tokens, lastActivityAt: number | undefined)
     v: RECORD_VERSION,
     accessToken: tokens.accessToken,
     refreshToken: tokens.refreshToken,
+    // Only written for DPoP-bound tokens: records of bearer sessions stay as they were.
+    ...(tokens.tokenType === 'DPoP' ? { tokenType: 'DPoP' } : {}),
     scope: tokens.scope,
     idToken: tokens.idToken,
     receivedAt: tokens.receivedAt,
@@ -60,7 +62,7 @@ export function decodeRecord(text: string): StoredSession {
       tokens: {
         accessToken,
         refreshToken: optionalString(raw.refreshToken),
-        tokenType: 'Bearer',
+        tokenType: raw.tokenType === 'DPoP' ? 'DPoP' : 'Bearer',
         scope: optionalString(raw.scope),
         idToken: optionalString(raw.idToken),
         receivedAt,

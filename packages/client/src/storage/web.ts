@@ -4,6 +4,7 @@
  */
 import { ConfigError, StorageError } from '../errors.js';
 import { AES_GCM_KEY, readEnvelope, seal, unseal, webCrypto } from './envelope.js';
+import { createDatabase, failure, requestResult, transact } from './indexed-db.js';
 import { createSerial } from './serial.js';
 import type { SessionStorage } from './types.js';
 
@@ -26,7 +27,6 @@ export interface WebStorageOptions {
   allowPlaintextLocalStorage?: boolean;
 }
 
-const DB_VERSION = 1;
 const KEYS = 'keys';
 const ENTRIES = 'entries';
 const KEY_ID = 'aes-gcm-256';
@@ -96,15 +96,6 @@ function findLocalStorage(): Storage | undefined {
   }
 }
 
-function failure(operation: string, cause: unknown): StorageError {
-  if (cause instanceof StorageError) return cause;
-  const name = (cause as { name?: unknown } | null | undefined)?.name;
-  return new StorageError(
-    `${operation} failed${typeof name === 'string' ? ` (${name})` : ''}`,
-    cause === undefined || cause === null ? undefined : { cause },
-  );
-}
-
 /** Unencrypted fallback, only with `allowPlaintextLocalStorage`. */
 function plaintextLocalStorage(local: Storage, prefix: string): SessionStorage {
   const item = (key: string) => `${prefix}:${key}`;
@@ -122,75 +113,6 @@ function plaintextLocalStorage(local: Storage, prefix: string): SessionStorage {
   };
 }
 
-function openDatabase(factory: IDBFactory, name: string, lost: () => void): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    let request: IDBOpenDBRequest;
-    try {
-      request = factory.open(name, DB_VERSION);
-    } catch (cause) {
-      reject(failure(`Opening IndexedDB "${name}"`, cause));
-      return;
-    }
-    let abandoned = false;
-    request.onupgradeneeded = () => {
-      const db = request.result;
-      if (!db.objectStoreNames.contains(KEYS)) db.createObjectStore(KEYS);
-      if (!db.objectStoreNames.contains(ENTRIES)) db.createObjectStore(ENTRIES);
-    };
-    request.onblocked = () => {
-      abandoned = true;
-      reject(
-        new StorageError(
-          `Opening IndexedDB "${name}" is blocked: another tab keeps an older version open`,
-        ),
-      );
-    };
-    request.onerror = () => reject(failure(`Opening IndexedDB "${name}"`, request.error));
-    request.onsuccess = () => {
-      const db = request.result;
-      if (abandoned) {
-        db.close();
-        return;
-      }
-      // Another tab upgrading, or the user clearing site data: let go, reopen on next use.
-      db.onversionchange = () => {
-        db.close();
-        lost();
-      };
-      db.onclose = lost;
-      resolve(db);
-    };
-  });
-}
-
-/** One request in its own transaction; settles when the transaction commits (or aborts). */
-function transact<T>(
-  db: IDBDatabase,
-  store: string,
-  mode: IDBTransactionMode,
-  operation: string,
-  body: (store: IDBObjectStore) => () => T,
-): Promise<T> {
-  return new Promise((resolve, reject) => {
-    let tx: IDBTransaction;
-    let result: () => T;
-    try {
-      // Tokens rotate: a refresh whose result is lost in a crash can sign the user out.
-      tx = db.transaction(store, mode, { durability: mode === 'readwrite' ? 'strict' : 'default' });
-      result = body(tx.objectStore(store));
-    } catch (cause) {
-      reject(failure(operation, cause));
-      return;
-    }
-    tx.oncomplete = () => resolve(result());
-    tx.onabort = () => reject(failure(operation, tx.error));
-  });
-}
-
-function requestResult<T>(request: IDBRequest<T>): () => T {
-  return () => request.result;
-}
-
 function usableKey(value: unknown): CryptoKey {
   const key = value as Partial<CryptoKey> | undefined;
   if (key?.type !== 'secret' || key.algorithm?.name !== 'AES-GCM') {
@@ -201,23 +123,10 @@ function usableKey(value: unknown): CryptoKey {
 
 function indexedDbStorage(factory: IDBFactory, subtle: SubtleCrypto, name: string): SessionStorage {
   const serial = createSerial();
-  let connection: Promise<IDBDatabase> | undefined;
   let cryptoKey: Promise<CryptoKey> | undefined;
-
-  function database(): Promise<IDBDatabase> {
-    if (!connection) {
-      const opening = openDatabase(factory, name, () => {
-        if (connection === opening) connection = undefined;
-        cryptoKey = undefined;
-      });
-      connection = opening;
-      // A failed open is retried on the next call; this call's caller still sees the failure.
-      opening.catch(() => {
-        if (connection === opening) connection = undefined;
-      });
-    }
-    return connection;
-  }
+  const database = createDatabase(factory, name, [KEYS, ENTRIES], () => {
+    cryptoKey = undefined;
+  });
 
   async function loadKey(db: IDBDatabase): Promise<CryptoKey> {
     const found = await transact(db, KEYS, 'readonly', 'Reading the encryption key', (store) =>

@@ -3,6 +3,7 @@ import { oauth2Refresh } from '../oauth2/refresh.js';
 import { oauth2Revoke } from '../oauth2/revoke.js';
 import type { RefreshFunction, RevokeFunction } from '../session/create-session.js';
 import type { TokenResponse } from '../tokens/types.js';
+import { checkProof, ProofError } from './dpop-check.js';
 
 /**
  * What the next refresh answers:
@@ -38,6 +39,13 @@ export interface TokenEndpointOptions {
   latency?: number;
   /** Origin the endpoint's `fetch` answers for. @default 'https://auth.test' */
   origin?: string;
+  /**
+   * DPoP (RFC 9449): tokens issued by `dpopLogin(proof)` are bound to the proof's key; a bound
+   * refresh token needs a proof by that key, a bound access token `Authorization: DPoP` and a
+   * proof with its `ath`. `{ nonce: true }` also demands server nonces (`rotateNonce()` issues a
+   * new one). @default false
+   */
+  dpop?: boolean | { nonce?: boolean };
 }
 
 export interface RefreshCall {
@@ -55,6 +63,19 @@ export interface ResourceCall {
 export interface TokenEndpoint {
   /** Issues a fresh token response, as a login would. */
   login(): TokenResponse;
+  /**
+   * A login carrying a DPoP proof for `POST <origin>/auth/login` (`session.dpopProof(...)`):
+   * the tokens are bound to its key (`token_type: DPoP`). Rejects when the proof is refused.
+   */
+  dpopLogin(proof: string): Promise<TokenResponse>;
+  /** `dpop: { nonce: true }`: a new nonce; proofs with the old one are challenged. */
+  rotateNonce(): void;
+  /** The nonce proofs must carry now (what a `use_dpop_nonce` answer's `DPoP-Nonce` says). */
+  readonly nonce: string | undefined;
+  /** Answers that asked the client for a (new) DPoP nonce. */
+  readonly nonceChallenges: number;
+  /** Requests refused for their DPoP proof (missing, invalid, another key, replayed). */
+  readonly proofRefusals: number;
   /** A session `refresh` option speaking to this endpoint (through `oauth2Refresh`). */
   readonly refresh: RefreshFunction;
   /** A session `revoke` option for this endpoint's `POST /oauth/revoke` (RFC 7009). */
@@ -117,14 +138,48 @@ export function createTokenEndpoint(options: TokenEndpointOptions = {}): TokenEn
   const offset = options.serverClockOffset ?? 0;
   const serverNow = () => clock.now() + offset;
   const access = new Map<string, { expiresAt: number; rejected: boolean }>();
-  const refreshTokens = new Map<string, { issuedAt: number; used: boolean; revoked: boolean }>();
+  const refreshTokens = new Map<
+    string,
+    { issuedAt: number; used: boolean; revoked: boolean; jkt?: string }
+  >();
+  const bound = new Map<string, string>(); // access token -> jkt
+  const dpopOptions = options.dpop === true ? {} : options.dpop || undefined;
+  const seenJti = new Set<string>();
+  let nonce = dpopOptions?.nonce ? randomToken('n_') : undefined;
+  let nonceChallenges = 0;
+  let proofRefusals = 0;
   const queue: ScriptedOutcome[] = [];
   const refreshCalls: RefreshCall[] = [];
   const resourceCalls: ResourceCall[] = [];
   const revocations: { at: number; known: boolean }[] = [];
   const issued: string[] = [];
 
-  function issue(): TokenResponse {
+  /** Checks a request's proof; a refusal answers as RFC 9449 says (use_dpop_nonce, or `refuse`). */
+  async function proofFor(
+    request: Request,
+    expected: { htm: string; htu: string; accessToken?: string },
+    refuse: (description: string) => Response,
+    challenge: () => Response,
+  ): Promise<{ jkt: string } | Response> {
+    try {
+      const checked = await checkProof(
+        request.headers.get('dpop'),
+        { ...expected, now: serverNow() },
+        seenJti,
+      );
+      if (nonce !== undefined && checked.nonce !== nonce) {
+        nonceChallenges++;
+        return challenge();
+      }
+      return checked;
+    } catch (error) {
+      proofRefusals++;
+      return refuse(error instanceof ProofError ? error.message : 'invalid DPoP proof');
+    }
+  }
+  const nonceHeader = (): Record<string, string> => (nonce ? { 'dpop-nonce': nonce } : {});
+
+  function issue(jkt?: string): TokenResponse {
     const now = serverNow();
     const accessToken = options.jwt
       ? [
@@ -145,11 +200,12 @@ export function createTokenEndpoint(options: TokenEndpointOptions = {}): TokenEn
       expiresAt: options.jwt ? Math.floor((now + ttl) / 1000) * 1000 : now + ttl,
       rejected: false,
     });
-    refreshTokens.set(refreshToken, { issuedAt: now, used: false, revoked: false });
+    refreshTokens.set(refreshToken, { issuedAt: now, used: false, revoked: false, jkt });
+    if (jkt !== undefined) bound.set(accessToken, jkt);
     issued.push(accessToken, refreshToken);
     const response: TokenResponse = {
       access_token: accessToken,
-      token_type: 'Bearer',
+      token_type: jkt === undefined ? 'Bearer' : 'DPoP',
       refresh_token: refreshToken,
     };
     if (options.sendExpiresIn ?? true) response.expires_in = Math.round(ttl / 1000);
@@ -196,18 +252,32 @@ export function createTokenEndpoint(options: TokenEndpointOptions = {}): TokenEn
     if (outcome === 'invalid_grant' || form.get('grant_type') !== 'refresh_token') return invalid;
     const presented = form.get('refresh_token') ?? '';
     const record = refreshTokens.get(presented);
+    if (record?.jkt !== undefined) {
+      const proof = await proofFor(
+        request,
+        { htm: 'POST', htu: tokenEndpoint },
+        (description) => json(400, { error: 'invalid_dpop_proof', error_description: description }),
+        () => json(400, { error: 'use_dpop_nonce' }, nonceHeader()),
+      );
+      if (proof instanceof Response) return proof;
+      // A stolen refresh token without its key: refused, and the owner's session lives on.
+      if (proof.jkt !== record.jkt) {
+        proofRefusals++;
+        return invalid;
+      }
+    }
     const tooOld =
       record &&
       options.refreshTokenTtl !== undefined &&
       serverNow() - record.issuedAt >= options.refreshTokenTtl;
     if (!record || record.revoked || (rotate && record.used) || tooOld) return invalid;
-    const answer = issue();
+    const answer = issue(record.jkt);
     if (rotate) record.used = true;
     else {
       refreshTokens.delete(answer.refresh_token!);
       answer.refresh_token = presented;
     }
-    return json(200, answer, { date: new Date(serverNow()).toUTCString() });
+    return json(200, answer, { date: new Date(serverNow()).toUTCString(), ...nonceHeader() });
   }
 
   /** RFC 7009: revokes a refresh token (its record) or an access token; 200 even if unknown. */
@@ -221,17 +291,33 @@ export function createTokenEndpoint(options: TokenEndpointOptions = {}): TokenEn
     return new Response(null, { status: 200 });
   }
 
-  function resourceRoute(request: Request, path: string): Response {
+  async function resourceRoute(request: Request, path: string): Promise<Response> {
     const header = request.headers.get('authorization') ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice(7) : '';
+    const [scheme, token = ''] = header.split(' ', 2);
+    const jkt = bound.get(token);
+    const refused = (challenge: string, extra: Record<string, string> = {}) => {
+      resourceCalls.push({ at: clock.now(), path, status: 401 });
+      return json(401, { error: 'invalid_token' }, { 'www-authenticate': challenge, ...extra });
+    };
+    if (jkt !== undefined) {
+      // A bound token needs its scheme and a proof by its key, for this request and token.
+      if (scheme !== 'DPoP') return refused('DPoP error="invalid_token", algs="ES256"');
+      const proof = await proofFor(
+        request,
+        { htm: request.method, htu: request.url, accessToken: token },
+        () => refused('DPoP error="invalid_dpop_proof", algs="ES256"'),
+        () => refused('DPoP error="use_dpop_nonce", algs="ES256"', nonceHeader()),
+      );
+      if (proof instanceof Response) return proof;
+      if (proof.jkt !== jkt) {
+        proofRefusals++;
+        return refused('DPoP error="invalid_token", algs="ES256"');
+      }
+    } else if (scheme !== 'Bearer') return refused('Bearer error="invalid_token"');
     const status = endpoint.isValid(token) ? 200 : 401;
+    if (status !== 200) return refused(`${jkt ? 'DPoP' : 'Bearer'} error="invalid_token"`);
     resourceCalls.push({ at: clock.now(), path, status });
-    if (status === 200) return json(200, { ok: true, path });
-    return json(
-      401,
-      { error: 'invalid_token' },
-      { 'www-authenticate': 'Bearer error="invalid_token"' },
-    );
+    return json(200, { ok: true, path }, nonceHeader());
   }
 
   const fetchImpl = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
@@ -247,7 +333,34 @@ export function createTokenEndpoint(options: TokenEndpointOptions = {}): TokenEn
   const tokenEndpoint = `${origin}/oauth/token`;
   const revocationEndpoint = `${origin}/oauth/revoke`;
   const endpoint: TokenEndpoint = {
-    login: issue,
+    login: () => issue(),
+    async dpopLogin(proof) {
+      const request = new Request(`${origin}/auth/login`, {
+        method: 'POST',
+        headers: { dpop: proof },
+      });
+      const checked = await proofFor(
+        request,
+        { htm: 'POST', htu: request.url },
+        (description) => json(400, { error: 'invalid_dpop_proof', error_description: description }),
+        () => json(400, { error: 'use_dpop_nonce' }, nonceHeader()),
+      );
+      if (checked instanceof Response)
+        throw new Error(`dpopLogin refused: ${await checked.text()}`);
+      return issue(checked.jkt);
+    },
+    rotateNonce() {
+      if (nonce !== undefined) nonce = randomToken('n_');
+    },
+    get nonce() {
+      return nonce;
+    },
+    get nonceChallenges() {
+      return nonceChallenges;
+    },
+    get proofRefusals() {
+      return proofRefusals;
+    },
     refresh: oauth2Refresh({ tokenEndpoint, fetch: fetchImpl as typeof fetch }),
     revoke: oauth2Revoke({ revocationEndpoint, fetch: fetchImpl as typeof fetch }),
     revocations,

@@ -33,7 +33,7 @@ export function toTokens(
   return {
     accessToken,
     refreshToken: refreshToken ?? previous?.refreshToken,
-    tokenType: 'Bearer',
+    tokenType: set.tokenType,
     scope: set.scope,
     idToken: set.idToken,
     receivedAt,

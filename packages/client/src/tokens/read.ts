@@ -18,7 +18,8 @@ const TOKEN_CHARS = /^[\x21-\x7e]+$/;
 export interface CheckedTokenSet {
   readonly accessToken: string;
   readonly refreshToken: string | undefined;
-  readonly tokenType: 'Bearer';
+  /** `DPoP` for tokens bound to the client's key (RFC 9449), else `Bearer`. */
+  readonly tokenType: 'Bearer' | 'DPoP';
   readonly expiresIn: number | undefined;
   readonly expiresAt: number | undefined;
   readonly refreshExpiresIn: number | undefined;
@@ -108,14 +109,20 @@ export function readTokenSet(input: unknown): CheckedTokenSet {
       refreshToken,
     );
   }
-  const tokenType = optionalString(snake ? raw.token_type : raw.tokenType) ?? 'Bearer';
-  if (tokenType.toLowerCase() !== 'bearer') {
-    fail('invalid_token_type', 'Token response token_type is not Bearer', refreshToken);
+  const tokenType = (
+    optionalString(snake ? raw.token_type : raw.tokenType) ?? 'Bearer'
+  ).toLowerCase();
+  if (tokenType !== 'bearer' && tokenType !== 'dpop') {
+    fail(
+      'invalid_token_type',
+      'Token response token_type is neither Bearer nor DPoP',
+      refreshToken,
+    );
   }
   return {
     accessToken: accessValue as string,
     refreshToken,
-    tokenType: 'Bearer',
+    tokenType: tokenType === 'dpop' ? 'DPoP' : 'Bearer',
     expiresIn: readSeconds(snake ? raw.expires_in : raw.expiresIn),
     expiresAt: snake ? undefined : finiteNumber(raw.expiresAt),
     // Keycloak's offline tokens answer 0: no advertised expiry, which is what undefined means.

@@ -9,7 +9,7 @@
  */
 export interface TokenResponse {
   access_token: string;
-  /** Only `Bearer` is supported (case-insensitive); absent is read as `Bearer`. */
+  /** `Bearer` or `DPoP` (RFC 9449), case-insensitive; absent is read as `Bearer`. */
   token_type?: string;
   /**
    * Seconds the access token is valid from the moment the response is received (a numeric
@@ -55,7 +55,7 @@ export type TokenInput = TokenResponse | TokenSet;
 export interface Tokens {
   readonly accessToken: string;
   readonly refreshToken: string | undefined;
-  readonly tokenType: string;
+  readonly tokenType: 'Bearer' | 'DPoP';
   readonly scope: string | undefined;
   readonly idToken: string | undefined;
   /** Local time (ms) the tokens were received. */

@@ -5,7 +5,10 @@
 import { ServerError } from '@apollo/client/errors';
 import { ApolloLink } from '@apollo/client/link';
 import { Observable } from '@apollo/client/utilities';
+import { ConfigError } from '../errors.js';
+import { dpopAccessOf } from '../session/adapter-access.js';
 import type { Session } from '../session/create-session.js';
+import { isNonceChallenge } from './dpop-challenge.js';
 import { DEFAULT_UNAUTHENTICATED_CODES, hasUnauthenticatedError } from './graphql-auth-error.js';
 
 export interface AuthLinkOptions {
@@ -15,6 +18,11 @@ export interface AuthLinkOptions {
    * @default ['UNAUTHENTICATED']
    */
   unauthenticatedCodes?: readonly string[];
+  /**
+   * DPoP sessions: the GraphQL endpoint (`HttpLink`'s `uri`), which each proof names. An
+   * operation's context `uri` wins. Not needed for bearer tokens.
+   */
+  uri?: string;
 }
 
 type Subscription = { unsubscribe(): void };
@@ -67,6 +75,33 @@ function isHttp401(error: unknown): boolean {
  */
 export function createAuthLink(session: Session, options: AuthLinkOptions = {}): ApolloLink {
   const codes = options.unauthenticatedCodes ?? DEFAULT_UNAUTHENTICATED_CODES;
+  const dpop = dpopAccessOf(session);
+
+  /** The headers for an attempt: the bearer header, or a DPoP session's scheme and proof. */
+  async function headersFor(
+    operation: ApolloLink.Operation,
+    token: string,
+  ): Promise<Record<string, string>> {
+    if (!dpop) return { authorization: `Bearer ${token}` };
+    const uri = operation.getContext().uri ?? options.uri;
+    if (typeof uri !== 'string') {
+      throw new ConfigError(
+        'createAuthLink: a DPoP session needs the GraphQL endpoint: pass { uri }',
+      );
+    }
+    return dpop.authorize('POST', uri, token);
+  }
+
+  /** A DPoP nonce challenge in this attempt's HTTP answer (its nonce is then remembered). */
+  function nonceChallenge(operation: ApolloLink.Operation): boolean {
+    const response = operation.getContext().response as Response | undefined;
+    if (!dpop || !response?.headers || !isNonceChallenge(response.status, response.headers)) {
+      return false;
+    }
+    const uri = operation.getContext().uri ?? options.uri;
+    if (typeof uri === 'string') dpop.observe(uri, response.headers);
+    return true;
+  }
 
   function refused(operation: ApolloLink.Operation, result: ApolloLink.Result): boolean {
     // A 401 with an `application/graphql-response+json` body arrives as a result, not an error.
@@ -86,37 +121,64 @@ export function createAuthLink(session: Session, options: AuthLinkOptions = {}):
         if (!closed) observer.error(error);
       };
 
-      const recover = (used: string): void => {
+      const recover = (used: string, isRetry: boolean, challenged: boolean): void => {
+        // A DPoP nonce challenge is answered with the same token and a proof with the nonce.
+        if (challenged) {
+          send(used, isRetry, true);
+          return;
+        }
         session.handleUnauthorized(used).then((fresh) => {
           if (!closed) send(fresh, true);
         }, fail);
       };
 
-      function send(token: string, isRetry: boolean): void {
-        const authorization = `Bearer ${token}`;
+      function send(token: string, isRetry: boolean, nonceRetried = false): void {
+        headersFor(operation, token).then((extra) => {
+          if (!closed) sendWith(token, extra, isRetry, nonceRetried);
+        }, fail);
+      }
+
+      function sendWith(
+        token: string,
+        extra: Record<string, string>,
+        isRetry: boolean,
+        nonceRetried: boolean,
+      ): void {
+        const authorization = extra.authorization;
         operation.setContext(({ headers }) => ({
-          headers: { ...headers, authorization },
+          headers: { ...headers, ...extra },
           [OWN_HEADER]: authorization,
         }));
         // Only a refusal before anything reached the caller is retried; afterwards this attempt
         // is either handed over to the retry or passed through as is.
         let delivered = false;
         let handedOver = false;
-        const handOver = (): void => {
+        const handOver = (challenged: boolean): void => {
           handedOver = true;
-          recover(token);
+          recover(token, isRetry, challenged);
+        };
+        /** Whether a refused attempt is retried: once for a nonce challenge, once after a refresh. */
+        const retryOn = (): boolean | undefined => {
+          if (!nonceRetried && nonceChallenge(operation)) return true;
+          return isRetry ? undefined : false;
         };
         subscriptions.push(
           forward(operation).subscribe({
             next(result) {
               if (handedOver) return;
-              if (!isRetry && !delivered && refused(operation, result)) return handOver();
+              if (!delivered && refused(operation, result)) {
+                const challenged = retryOn();
+                if (challenged !== undefined) return handOver(challenged);
+              }
               delivered = true;
               observer.next(result);
             },
             error(error) {
               if (handedOver) return;
-              if (!isRetry && !delivered && isHttp401(error)) return handOver();
+              if (!delivered && isHttp401(error)) {
+                const challenged = retryOn();
+                if (challenged !== undefined) return handOver(challenged);
+              }
               observer.error(error);
             },
             complete() {

@@ -10,8 +10,14 @@ import {
   type InternalAxiosRequestConfig,
   isAxiosError,
 } from 'axios';
-import { backgroundAccessToken, peekAccessToken } from '../session/adapter-access.js';
+import {
+  backgroundAccessToken,
+  type DpopAccess,
+  dpopAccessOf,
+  peekAccessToken,
+} from '../session/adapter-access.js';
 import type { Session } from '../session/create-session.js';
+import { isNonceChallenge } from './dpop-challenge.js';
 import { originFinder } from './origin.js';
 
 export interface AttachAxiosOptions {
@@ -31,7 +37,12 @@ export interface AttachAxiosOptions {
  * `sent` when this adapter attached the token, `retry` on the one retry after a 401.
  */
 const ATTEMPT = 'tokenkeeperAttempt';
-type Marked = InternalAxiosRequestConfig & { [ATTEMPT]?: 'sent' | 'retry' };
+/** DPoP sessions: the token the request was (or, on the retry, is to be) sent with. */
+const TOKEN = 'tokenkeeperToken';
+type Marked = InternalAxiosRequestConfig & {
+  [ATTEMPT]?: 'sent' | 'retry';
+  [TOKEN]?: string;
+};
 
 /** An absolute or protocol-relative URL, as axios decides it. */
 const ABSOLUTE = /^([a-z][a-z\d+\-.]*:)?\/\//i;
@@ -51,9 +62,21 @@ function replayableData(data: unknown): boolean {
   );
 }
 
+/** A response's headers as the DPoP code reads them (single string values). */
+function readHeaders(headers: AxiosResponse['headers'] | undefined) {
+  const all = AxiosHeaders.from(headers as ConstructorParameters<typeof AxiosHeaders>[0]);
+  return {
+    get: (name: string) => {
+      const value = all.get(name);
+      return typeof value === 'string' ? value : undefined;
+    },
+  };
+}
+
 /** The token this adapter attached to a first attempt; undefined for anything else. */
 function attachedToken(config: Marked | undefined): string | undefined {
   if (config?.[ATTEMPT] !== 'sent') return undefined;
+  if (config[TOKEN] !== undefined) return config[TOKEN];
   const header = config.headers?.get?.('authorization');
   return typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : undefined;
 }
@@ -122,6 +145,7 @@ export function attachAxios(
 
   /** The adapters that wait for a due refresh, each with the adapter it sends through. */
   const waitingFor = new WeakMap<object, AxiosAdapter>();
+  const dpop = dpopAccessOf(session);
 
   function attach(config: Marked, token: string): void {
     const value = `Bearer ${token}`;
@@ -141,6 +165,7 @@ export function attachAxios(
    */
   function onRequest(config: InternalAxiosRequestConfig): InternalAxiosRequestConfig {
     const marked = config as Marked;
+    if (dpop) return onDpopRequest(dpop, marked);
     if (marked[ATTEMPT] === 'retry') return config; // carries the token handleUnauthorized gave
     // `sent`: another library (axios-retry...) re-sends a config this adapter already authorized;
     // it gets the live token. Otherwise an Authorization header is the caller's own choice.
@@ -169,6 +194,61 @@ export function attachAxios(
     return config;
   }
 
+  /**
+   * DPoP sessions: every send needs a fresh proof for its method and URL, so the request always
+   * waits in front of its adapter, where the proof is made; a nonce challenge (401
+   * `use_dpop_nonce` with a new `DPoP-Nonce`) is answered there with one retry carrying it.
+   */
+  function onDpopRequest(access: DpopAccess, config: Marked): InternalAxiosRequestConfig {
+    if (config[ATTEMPT] === undefined) {
+      if (config.headers.has('authorization') || !authorize(config)) return config;
+    }
+    const current = config.adapter;
+    const unwrapped = typeof current === 'function' ? waitingFor.get(current) : undefined;
+    const send = unwrapped ?? getAdapter(current ?? instance.defaults.adapter, config);
+    const wait: AxiosAdapter = async (ready) => {
+      const marked = ready as Marked;
+      const token =
+        marked[ATTEMPT] === 'retry' && marked[TOKEN] !== undefined
+          ? marked[TOKEN]
+          : await session.getAccessToken();
+      marked[TOKEN] = token;
+      const method = (marked.method ?? 'get').toUpperCase();
+      const url = instance.getUri(marked);
+      /** Sends once; a nonce challenge resolves to the error it was (to retry or rethrow). */
+      const attempt = async (): Promise<{ response: AxiosResponse } | { challenge: unknown }> => {
+        const headers = await access.authorize(method, url, token);
+        for (const [name, value] of Object.entries(headers)) marked.headers.set(name, value);
+        try {
+          const response = await send(marked);
+          access.observe(url, readHeaders(response.headers));
+          return { response };
+        } catch (error) {
+          const response = isAxiosError(error) ? error.response : undefined;
+          const fresh = response ? access.observe(url, readHeaders(response.headers)) : false;
+          if (
+            fresh &&
+            response &&
+            isNonceChallenge(response.status, readHeaders(response.headers))
+          ) {
+            return { challenge: error };
+          }
+          throw error;
+        }
+      };
+      marked[ATTEMPT] ??= 'sent';
+      const first = await attempt();
+      if ('response' in first) return first.response;
+      if (!replayableData(marked.data)) throw first.challenge; // cannot replay: fails as it is
+      const second = await attempt();
+      if ('response' in second) return second.response;
+      throw second.challenge;
+    };
+    waitingFor.set(wait, send);
+    config.adapter = wait;
+    return config;
+  }
+
   /** Retries a first attempt refused with 401 once, or gives the caller what it would have had. */
   async function recover<T>(
     config: Marked | undefined,
@@ -183,7 +263,9 @@ export function attachAxios(
     }
     const fresh = await session.handleUnauthorized(used);
     const retry: Marked = { ...config, headers: new AxiosHeaders(config.headers) };
-    retry.headers.set('Authorization', `Bearer ${fresh}`);
+    // A DPoP retry gets its header and proof in front of its adapter, for this token.
+    if (dpop) retry[TOKEN] = fresh;
+    else retry.headers.set('Authorization', `Bearer ${fresh}`);
     retry[ATTEMPT] = 'retry';
     return instance.request(retry);
   }

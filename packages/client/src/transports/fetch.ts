@@ -1,7 +1,9 @@
 /**
  * `tokenkeeper/fetch`: a fetch with fetch's own signature that carries the session's live token.
  */
+import { type DpopAccess, dpopAccessOf } from '../session/adapter-access.js';
 import type { Session } from '../session/create-session.js';
+import { isNonceChallenge } from './dpop-challenge.js';
 import { originFinder, pageOrigin, urlOf } from './origin.js';
 
 export interface CreateFetchOptions {
@@ -33,12 +35,14 @@ function hasAuthorization(headers: HeadersInit | undefined): boolean {
 
 /** The caller's headers plus the bearer token; a plain object stays a plain object. */
 function withBearer(headers: HeadersInit | undefined, token: string): HeadersInit {
-  const authorization = `Bearer ${token}`;
-  if (headers === undefined) return { authorization };
-  if (!(headers instanceof Headers) && !Array.isArray(headers))
-    return { ...headers, authorization };
+  return withHeaders(headers, { authorization: `Bearer ${token}` });
+}
+
+function withHeaders(headers: HeadersInit | undefined, extra: Record<string, string>): HeadersInit {
+  if (headers === undefined) return extra;
+  if (!(headers instanceof Headers) && !Array.isArray(headers)) return { ...headers, ...extra };
   const copy = new Headers(headers);
-  copy.set('authorization', authorization);
+  for (const [name, value] of Object.entries(extra)) copy.set(name, value);
   return copy;
 }
 
@@ -95,12 +99,15 @@ export function createFetch(session: Session, options: CreateFetchOptions = {}):
     return allowed.has(origin);
   }
 
+  const dpop = dpopAccessOf(session);
+
   const authFetch = async (input: Input, init?: RequestInit): Promise<Response> => {
     const doFetch = options.fetch ?? globalThis.fetch;
     const isRequest = typeof Request !== 'undefined' && input instanceof Request;
     const headers = init?.headers ?? (isRequest ? input.headers : undefined);
     // A request that carries its own credentials, or goes elsewhere, passes through untouched.
     if (hasAuthorization(headers) || !authorize(input, init, headers)) return doFetch(input, init);
+    if (dpop) return dpopFetch(dpop, doFetch, input, init, headers);
     // The read marks activity before anything else: a request made just before a sliding
     // session's idle deadline counts, even if its token needs a refresh that ends after it.
     const token = await session.getAccessToken();
@@ -125,5 +132,57 @@ export function createFetch(session: Session, options: CreateFetchOptions = {}):
     }
     return doFetch(spare, { ...init, headers: withBearer(headers, retryToken) });
   };
+  /**
+   * A DPoP session's request: a fresh proof per send; a nonce challenge costs one retry with
+   * the nonce (no refresh), a 401 for the token one refresh and one retry, as for bearer.
+   */
+  async function dpopFetch(
+    access: DpopAccess,
+    doFetch: typeof fetch,
+    input: Input,
+    init: RequestInit | undefined,
+    headers: HeadersInit | undefined,
+  ): Promise<Response> {
+    const isRequest = typeof Request !== 'undefined' && input instanceof Request;
+    const method = (init?.method ?? (isRequest ? input.method : 'GET')).toUpperCase();
+    const url = urlOf(input).href;
+    const token = await session.getAccessToken();
+    const canReplay = init?.body !== undefined ? replayableBody(init.body) : true;
+    // Every send gets its own copy of a Request (its body can be read once).
+    const withBody = isRequest && init?.body === undefined && input.body !== null;
+    const next = () => (canReplay && withBody ? (input as Request).clone() : input);
+    const send = async (bearing: string): Promise<Response> => {
+      const authorization = await access.authorize(method, url, bearing);
+      const response = await doFetch(next(), {
+        ...init,
+        headers: withHeaders(headers, authorization),
+      });
+      const fresh = access.observe(url, response.headers);
+      if (!fresh || !canReplay || !isNonceChallenge(response.status, response.headers)) {
+        return response;
+      }
+      await response.body?.cancel();
+      const again = await doFetch(next(), {
+        ...init,
+        headers: withHeaders(headers, await access.authorize(method, url, bearing)),
+      });
+      access.observe(url, again.headers);
+      return again;
+    };
+    const first = await send(token);
+    if (first.status !== 401) return first;
+    if (!canReplay) {
+      session.handleUnauthorized(token).catch(() => undefined);
+      return first;
+    }
+    let retryToken: string;
+    try {
+      retryToken = await session.handleUnauthorized(token);
+    } finally {
+      await first.body?.cancel();
+    }
+    return send(retryToken);
+  }
+
   return authFetch as typeof fetch;
 }

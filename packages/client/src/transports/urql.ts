@@ -20,7 +20,9 @@ import {
   share,
   takeUntil,
 } from 'wonka';
+import { dpopAccessOf } from '../session/adapter-access.js';
 import type { Session } from '../session/create-session.js';
+import { isNonceChallenge } from './dpop-challenge.js';
 import { DEFAULT_UNAUTHENTICATED_CODES, hasUnauthenticatedError } from './graphql-auth-error.js';
 
 export interface TokenkeeperExchangeOptions {
@@ -36,7 +38,10 @@ export interface TokenkeeperExchangeOptions {
 const ATTEMPT = 'tokenkeeperAttempt';
 interface Attempt {
   readonly token: string;
+  /** The one retry after a refresh. */
   readonly retry: boolean;
+  /** DPoP: the one retry that answered the server's nonce challenge. */
+  readonly nonceRetry?: boolean;
 }
 
 function requestInit(operation: Operation): RequestInit {
@@ -44,11 +49,14 @@ function requestInit(operation: Operation): RequestInit {
   return (typeof fetchOptions === 'function' ? fetchOptions() : fetchOptions) ?? {};
 }
 
-function withToken(operation: Operation, token: string, retry: boolean): Operation {
+function withToken(
+  operation: Operation,
+  attempt: Attempt,
+  extra: Record<string, string> = { authorization: `Bearer ${attempt.token}` },
+): Operation {
   const init = requestInit(operation);
   const headers = new Headers(init.headers);
-  headers.set('authorization', `Bearer ${token}`);
-  const attempt: Attempt = { token, retry };
+  for (const [name, value] of Object.entries(extra)) headers.set(name, value);
   return makeOperation(operation.kind, operation, {
     ...operation.context,
     fetchOptions: { ...init, headers: Object.fromEntries(headers) },
@@ -94,12 +102,34 @@ export function tokenkeeperExchange(
   options: TokenkeeperExchangeOptions = {},
 ): Exchange {
   const codes = options.unauthenticatedCodes ?? DEFAULT_UNAUTHENTICATED_CODES;
+  const dpop = dpopAccessOf(session);
+
+  /** A DPoP session's operation with headers and a proof for its URL and method. */
+  async function authorized(operation: Operation, attempt: Attempt): Promise<Operation> {
+    if (!dpop) return withToken(operation, attempt);
+    const method =
+      operation.context.preferGetMethod === true && operation.kind === 'query' ? 'GET' : 'POST';
+    const headers = await dpop.authorize(method, operation.context.url, attempt.token);
+    return withToken(operation, attempt, headers);
+  }
+
+  /** A DPoP nonce challenge this operation has not answered yet (its nonce is remembered). */
+  function nonceChallenge(result: OperationResult): boolean {
+    const attempt = result.operation.context[ATTEMPT] as Attempt | undefined;
+    const response = result.error?.response as Response | undefined;
+    if (!dpop || !attempt || attempt.nonceRetry || !response?.headers) return false;
+    if (!isNonceChallenge(response.status, response.headers)) return false;
+    dpop.observe(result.operation.context.url, response.headers);
+    return true;
+  }
 
   function shouldRetry(result: OperationResult): boolean {
     const { operation, error } = result;
     const attempt = operation.context[ATTEMPT] as Attempt | undefined;
-    if (!attempt || attempt.retry || !error) return false;
+    if (!attempt || !error) return false;
     if (operation.kind !== 'query' && operation.kind !== 'mutation') return false;
+    if (nonceChallenge(result)) return true;
+    if (attempt.retry) return false;
     const status = (error.response as { status?: unknown } | undefined)?.status;
     return status === 401 || hasUnauthenticatedError(error.graphQLErrors, codes);
   }
@@ -110,21 +140,27 @@ export function tokenkeeperExchange(
     // retryExchange does) is replaced by the live token; any other is the caller's choice.
     const header = new Headers(requestInit(operation).headers).get('authorization');
     const own = operation.context[ATTEMPT] as Attempt | undefined;
-    if (header !== null && header !== (own && `Bearer ${own.token}`)) return operation;
+    const ownHeader = own && (header?.endsWith(` ${own.token}`) ?? false);
+    if (header !== null && !ownHeader) return operation;
     try {
       // The token read marks activity first: a request made just before a sliding session's idle deadline counts,
       // even if its token needs a refresh that completes after the deadline.
       const token = await session.getAccessToken();
-      return withToken(operation, token, false);
+      return await authorized(operation, { token, retry: false });
     } catch (error) {
       return makeErrorResult(operation, error as Error);
     }
   }
 
   async function retry(result: OperationResult): Promise<Operation | OperationResult> {
-    const { token } = result.operation.context[ATTEMPT] as Attempt;
+    const attempt = result.operation.context[ATTEMPT] as Attempt;
     try {
-      return withToken(result.operation, await session.handleUnauthorized(token), true);
+      // A nonce challenge: the same token, a proof with the nonce, no refresh.
+      if (nonceChallenge(result)) {
+        return await authorized(result.operation, { ...attempt, nonceRetry: true });
+      }
+      const token = await session.handleUnauthorized(attempt.token);
+      return await authorized(result.operation, { token, retry: true, nonceRetry: false });
     } catch (error) {
       return makeErrorResult(result.operation, error as Error);
     }
