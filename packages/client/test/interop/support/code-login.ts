@@ -66,6 +66,8 @@ async function authorizationCode(issuer: string, clientId: string, challenge: st
 export async function signInWithCode(
   issuer: string,
   client: { clientId: string; clientSecret?: string },
+  /** DPoP: the proof for the code exchange, given the nonce the provider asked for (if any). */
+  dpopProof?: (url: string, nonce: string | undefined) => Promise<string>,
 ): Promise<TokenResponse> {
   const verifier = randomBytes(32).toString('base64url');
   const challenge = createHash('sha256').update(verifier).digest('base64url');
@@ -78,7 +80,21 @@ export async function signInWithCode(
     client_id: client.clientId,
   });
   if (client.clientSecret !== undefined) form.set('client_secret', client.clientSecret);
-  const response = await fetch(new URL('/token', issuer), { method: 'POST', body: form });
+  const url = new URL('/token', issuer).href;
+  const exchange = async (nonce: string | undefined) =>
+    fetch(url, {
+      method: 'POST',
+      body: form,
+      headers: dpopProof ? { dpop: await dpopProof(url, nonce) } : {},
+    });
+  let response = await exchange(undefined);
+  // RFC 9449 §8: a provider that demands nonces answers use_dpop_nonce with one; retry once.
+  const nonce = response.headers.get('dpop-nonce');
+  if (response.status === 400 && dpopProof && nonce) {
+    const challenge = (await response.json()) as { error?: string };
+    if (challenge.error !== 'use_dpop_nonce') throw new Error(`code exchange: ${challenge.error}`);
+    response = await exchange(nonce);
+  }
   const body = (await response.json()) as TokenResponse;
   if (response.status !== 200 || typeof body.refresh_token !== 'string') {
     throw new Error(`code exchange answered HTTP ${response.status} without a refresh token`);

@@ -93,7 +93,12 @@ async function finishInteraction(provider: Provider, req: IncomingMessage, res: 
   );
 }
 
-export async function startOidcServer(): Promise<OidcServer> {
+export interface OidcServerOptions {
+  /** Enables RFC 9449 DPoP; `requireNonce` makes the provider demand server nonces. */
+  dpop?: { requireNonce: boolean };
+}
+
+export async function startOidcServer(options: OidcServerOptions = {}): Promise<OidcServer> {
   const { default: ProviderClass } = await importWithoutRuntimeWarning(
     () => import('oidc-provider'),
   );
@@ -135,6 +140,15 @@ export async function startOidcServer(): Promise<OidcServer> {
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/i/${interaction.uid}` },
     features: {
       devInteractions: { enabled: false },
+      ...(options.dpop
+        ? {
+            dPoP: {
+              enabled: true,
+              nonceSecret: randomBytes(32),
+              requireNonce: () => options.dpop?.requireNonce === true,
+            },
+          }
+        : {}),
       revocation: {
         enabled: true,
         // A client revokes its own tokens only.
