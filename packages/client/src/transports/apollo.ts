@@ -23,6 +23,8 @@ export interface AuthLinkOptions {
    * operation's context `uri` wins. Not needed for bearer tokens.
    */
   uri?: string;
+  /** DPoP sessions whose `HttpLink` has `useGETForQueries`: proofs for queries name GET. */
+  useGETForQueries?: boolean;
 }
 
 type Subscription = { unsubscribe(): void };
@@ -89,7 +91,10 @@ export function createAuthLink(session: Session, options: AuthLinkOptions = {}):
         'createAuthLink: a DPoP session needs the GraphQL endpoint: pass { uri }',
       );
     }
-    return dpop.authorize('POST', uri, token);
+    const query = operation.query.definitions.some(
+      (definition) => definition.kind === 'OperationDefinition' && definition.operation === 'query',
+    );
+    return dpop.authorize(options.useGETForQueries && query ? 'GET' : 'POST', uri, token);
   }
 
   /** A DPoP nonce challenge in this attempt's HTTP answer (its nonce is then remembered). */

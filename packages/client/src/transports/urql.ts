@@ -9,6 +9,7 @@ import {
   type Operation,
   type OperationResult,
 } from '@urql/core';
+import { makeFetchBody, makeFetchOptions, makeFetchURL } from '@urql/core/internal';
 import {
   filter,
   fromPromise,
@@ -107,9 +108,11 @@ export function tokenkeeperExchange(
   /** A DPoP session's operation with headers and a proof for its URL and method. */
   async function authorized(operation: Operation, attempt: Attempt): Promise<Operation> {
     if (!dpop) return withToken(operation, attempt);
-    const method =
-      operation.context.preferGetMethod === true && operation.kind === 'query' ? 'GET' : 'POST';
-    const headers = await dpop.authorize(method, operation.context.url, attempt.token);
+    // The method and URL fetchExchange will use: urql sends short queries as GET.
+    const body = makeFetchBody(operation);
+    const { method = 'POST' } = makeFetchOptions(operation, body);
+    const url = makeFetchURL(operation, body);
+    const headers = await dpop.authorize(method, url, attempt.token);
     return withToken(operation, attempt, headers);
   }
 
