@@ -52,6 +52,13 @@ export type { Logger } from './logger.js';
 export type { RefreshPolicy, RetryPolicy } from './machine/policy.js';
 export type { ClientAuthMethod, OAuth2ClientOptions } from './oauth2/client-auth.js';
 export {
+  type CookieLogoutOptions,
+  type CookieRefreshOptions,
+  cookieLogout,
+  cookieRefresh,
+  resumeFromCookie,
+} from './oauth2/cookie.js';
+export {
   type OAuth2RefreshOptions,
   oauth2Refresh,
   refreshTokenGrantRequest,

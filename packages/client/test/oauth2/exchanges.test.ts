@@ -12,7 +12,7 @@ import {
 } from 'tokenkeeper';
 import { createTokenEndpoint } from 'tokenkeeper/testing';
 import { describe, expect, it } from 'vitest';
-import { outcome } from './harness.js';
+import { outcome } from '../harness.js';
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), {
